@@ -1,0 +1,36 @@
+// Three levels, selected by file suffix: unit (no I/O), integration (real Postgres/Kafka/event
+// store), e2e (through HTTP and Kafka). ts-jest only transpiles; `npm run typecheck` type-checks
+// the whole tree once instead of once per test file.
+const moduleNameMapper = {
+  '^@ledger/testing$': '<rootDir>/test/support',
+  '^@ledger/(.*)$': '<rootDir>/libs/$1/src',
+};
+const transform = {
+  '^.+\\.ts$': ['ts-jest', { isolatedModules: true, tsconfig: '<rootDir>/tsconfig.json' }],
+};
+const common = {
+  rootDir: __dirname,
+  moduleFileExtensions: ['ts', 'js', 'json'],
+  testEnvironment: 'node',
+  transform,
+  moduleNameMapper,
+  roots: ['<rootDir>/apps', '<rootDir>/libs', '<rootDir>/test'],
+};
+
+module.exports = {
+  projects: [
+    { ...common, displayName: 'unit', testRegex: '.*\\.spec\\.ts$' },
+    {
+      ...common,
+      displayName: 'integration',
+      testRegex: '.*\\.int-spec\\.ts$',
+      globalSetup: '<rootDir>/test/support/global-setup.ts',
+    },
+    {
+      ...common,
+      displayName: 'e2e',
+      testRegex: '.*\\.e2e-spec\\.ts$',
+      globalSetup: '<rootDir>/test/support/global-setup.ts',
+    },
+  ],
+};

@@ -1,0 +1,50 @@
+import { Client, Pool, PoolConfig } from 'pg';
+
+/** Pools created by the ledger: small, with a statement timeout so no query holds the xmin horizon for long. */
+export function createPool(connectionString: string, overrides: PoolConfig = {}): Pool {
+  return new Pool({
+    connectionString,
+    max: 10,
+    idleTimeoutMillis: 30_000,
+    application_name: 'prepay-balance-ledger',
+    ...overrides,
+  });
+}
+
+export function databaseName(connectionString: string): string {
+  const name = decodeURIComponent(new URL(connectionString).pathname.replace(/^\//, ''));
+  if (!/^[A-Za-z0-9_-]+$/.test(name)) throw new Error(`unsupported database name "${name}"`);
+  return name;
+}
+
+/** The same server with another database: used to reach `postgres` for CREATE/DROP DATABASE. */
+export function withDatabase(connectionString: string, database: string): string {
+  const url = new URL(connectionString);
+  url.pathname = `/${database}`;
+  return url.toString();
+}
+
+async function onMaintenanceDb<T>(connectionString: string, fn: (c: Client) => Promise<T>): Promise<T> {
+  const client = new Client({ connectionString: withDatabase(connectionString, 'postgres') });
+  await client.connect();
+  try {
+    return await fn(client);
+  } finally {
+    await client.end();
+  }
+}
+
+export async function ensureDatabase(connectionString: string): Promise<boolean> {
+  const name = databaseName(connectionString);
+  return onMaintenanceDb(connectionString, async (client) => {
+    const found = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [name]);
+    if (found.rowCount) return false;
+    await client.query(`CREATE DATABASE "${name}"`);
+    return true;
+  });
+}
+
+export async function dropDatabase(connectionString: string): Promise<void> {
+  const name = databaseName(connectionString);
+  await onMaintenanceDb(connectionString, (client) => client.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`));
+}
