@@ -1,11 +1,20 @@
 import { execFile } from 'node:child_process';
-import { join, resolve } from 'node:path';
+import { existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
 
 const run = promisify(execFile);
 
-export const MIGRATIONS_DIR = resolve(__dirname, '../../../migrations');
-const CLI = resolve(__dirname, '../../../node_modules/node-pg-migrate/bin/node-pg-migrate.js');
+/** The repository (or image) root: the same code runs from source under ts-jest and from dist/. */
+function projectRoot(): string {
+  for (let dir = __dirname; ; dir = dirname(dir)) {
+    if (existsSync(join(dir, 'package.json')) && existsSync(join(dir, 'migrations'))) return dir;
+    if (dirname(dir) === dir) throw new Error(`no project root with migrations/ above ${__dirname}`);
+  }
+}
+
+export const MIGRATIONS_DIR = process.env.MIGRATIONS_DIR ?? join(projectRoot(), 'migrations');
+const CLI = join(projectRoot(), 'node_modules/node-pg-migrate/bin/node-pg-migrate.js');
 
 /**
  * Applies every pending versioned SQL migration in `migrations/` with node-pg-migrate, under its

@@ -1,0 +1,28 @@
+import 'reflect-metadata';
+import { Logger } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { ConfigError, loadConfig } from '@ledger/config';
+import { ProjectorModule } from './projector.module';
+
+async function main(): Promise<void> {
+  let config;
+  try {
+    config = loadConfig();
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      process.stderr.write(`${error.message}\n`);
+      process.exit(78);
+    }
+    throw error;
+  }
+  const app = await NestFactory.createApplicationContext(ProjectorModule.forRoot(config), {
+    logger: ['error', 'warn', 'log'],
+  });
+  app.enableShutdownHooks();
+  Logger.log('projector started', 'Bootstrap');
+}
+
+main().catch((error: unknown) => {
+  Logger.error(error instanceof Error ? error.stack : String(error), 'Bootstrap');
+  process.exit(1);
+});

@@ -1,0 +1,107 @@
+import type { QuantityData } from '../amount/quantity';
+import type { TimePeriod } from '../time/time-period';
+import type {
+  ChannelRef,
+  PartyAccountRef,
+  PaymentMethodRef,
+  ProductRef,
+  RealizingResourceRef,
+  RelatedPartyRef,
+} from '../tmf-refs';
+
+/**
+ * Stored shapes of the bucket events (schema version 1). They are spelled out here rather than
+ * derived from the command types on purpose: a command may evolve with the API, a stored event
+ * may not, and a derived type would change the stored shape without anyone noticing.
+ * Amounts are canonical decimal strings; every request field is kept so read models need
+ * nothing but events.
+ */
+export type BucketStatusData = 'active' | 'suspended' | 'expired';
+
+type Movement = { readonly amountBefore: QuantityData; readonly amountAfter: QuantityData };
+
+export interface BucketOpenedData {
+  readonly bucketId: string;
+  readonly type?: string;
+  readonly name?: string;
+  readonly description?: string;
+  readonly partyAccount?: PartyAccountRef;
+  readonly product: readonly ProductRef[];
+  readonly realizingResource?: readonly RealizingResourceRef[];
+  readonly relatedParty?: readonly RelatedPartyRef[];
+  /** The three balances are present (defaulted to "0") once units are known, absent otherwise. */
+  readonly amount?: QuantityData;
+  readonly reservedAmount?: QuantityData;
+  readonly creditLimit?: QuantityData;
+  readonly status: 'active' | 'suspended';
+  readonly validFor: TimePeriod;
+  readonly openedAt: string;
+}
+
+export interface TopupRequestedData {
+  readonly topupId: string;
+  readonly bucketId: string;
+  readonly amount: QuantityData;
+  readonly type?: string;
+  readonly channel?: ChannelRef;
+  readonly product?: ProductRef;
+  readonly partyAccount?: PartyAccountRef;
+  readonly relatedParty?: readonly RelatedPartyRef[];
+  readonly requestor?: RelatedPartyRef;
+  readonly paymentMethod?: PaymentMethodRef;
+  readonly voucher?: string;
+  readonly description?: string;
+  readonly isAutoTopup?: boolean;
+  readonly recurringPeriod?: string;
+  readonly nrOfPeriods?: number;
+  readonly validFor?: TimePeriod;
+  readonly status: 'in progress';
+  readonly requestedDate: string;
+}
+
+export interface BalanceToppedUpData extends Movement {
+  readonly topupId: string;
+  readonly bucketId: string;
+  readonly amount: QuantityData;
+  readonly status: 'confirmed';
+  readonly confirmationDate: string;
+}
+
+export interface TopupCancelledData {
+  readonly topupId: string;
+  readonly bucketId: string;
+  readonly status: 'cancelled';
+  readonly previousStatus: 'in progress' | 'confirmed';
+  readonly cancellationDate: string;
+  /** Present only when a confirmed credit was taken back; `amount` is the positive sum debited. */
+  readonly reversal?: Movement & { readonly amount: QuantityData };
+}
+
+export interface BalanceAdjustedData extends Movement {
+  readonly adjustmentId: string;
+  readonly bucketId: string;
+  /** Signed: positive credited, negative debited. */
+  readonly amount: QuantityData;
+  readonly type?: string;
+  readonly reason?: string;
+  readonly requestor?: RelatedPartyRef;
+  readonly description?: string;
+  readonly product?: ProductRef;
+  readonly partyAccount?: PartyAccountRef;
+  readonly relatedParty?: readonly RelatedPartyRef[];
+  readonly validFor?: TimePeriod;
+  readonly requestedDate: string;
+}
+
+export interface BucketStatusChangedData {
+  readonly bucketId: string;
+  readonly status: BucketStatusData;
+  readonly previousStatus: BucketStatusData;
+  readonly reason?: string;
+  readonly changedAt: string;
+}
+
+export interface BucketDeletedData {
+  readonly bucketId: string;
+  readonly deletedAt: string;
+}

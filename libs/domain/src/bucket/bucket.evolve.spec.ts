@@ -1,0 +1,82 @@
+import {
+  adjust,
+  cancel,
+  confirm,
+  eur,
+  openCommand,
+  opened,
+  requested,
+  spec,
+  topup,
+  toppedUp,
+} from '../testing/bucket.fixtures';
+import { bucketDecider, decide, foldBucket } from './bucket.decider';
+import type { BucketEvent } from './bucket.events';
+import { evolve } from './bucket.evolve';
+import { type BucketState, bucketStream, initialState } from './bucket.state';
+
+/** Runs commands through decide and evolve, as a command handler would against a stream. */
+function run(commands: Parameters<typeof decide>[1][]): { state: BucketState; events: BucketEvent[] } {
+  return commands.reduce(
+    (acc, command) => {
+      const produced = decide(acc.state, command);
+      return { state: produced.reduce(evolve, acc.state), events: [...acc.events, ...produced] };
+    },
+    { state: initialState(), events: [] as BucketEvent[] },
+  );
+}
+
+describe('evolve', () => {
+  it('folds a bucket history into the balance and the facts decisions need', () => {
+    const history = [opened('500'), requested('t-1', '50'), toppedUp('t-1', '50', '500', '550'), requested('t-2', '7')];
+    const state = foldBucket(history);
+    expect(state).toMatchObject({ status: 'active', units: 'EUR', amount: 550_000_000n, reservedAmount: 0n });
+    expect(state.status !== 'none' && state.status !== 'deleted' && Object.fromEntries(state.topups)).toEqual({
+      't-1': { status: 'confirmed', amount: eur('50') },
+      't-2': { status: 'in progress', amount: eur('7') },
+    });
+  });
+
+  it('keeps decisions and folds consistent over a whole lifecycle, with no rounding', () => {
+    const { state, events } = run([
+      openCommand({ amount: eur('0.1') }),
+      topup('t-1', '0.2'),
+      topup('t-2', '1', { status: 'in progress' }),
+      confirm('t-2'),
+      cancel('t-1'),
+      adjust('a-1', '-0.3'),
+      adjust('a-1', '-0.3'),
+    ]);
+    expect(state).toMatchObject({ amount: 800_000n });
+    expect(events.map((e) => e.type)).toEqual([
+      'BucketOpened',
+      'TopupRequested',
+      'BalanceToppedUp',
+      'TopupRequested',
+      'BalanceToppedUp',
+      'TopupCancelled',
+      'BalanceAdjusted',
+    ]);
+    expect(JSON.parse(JSON.stringify(events))).toEqual(events);
+    expect(foldBucket(events)).toEqual(state);
+  });
+
+  it('stamps every event with the schema version', () => {
+    expect(opened('1').data.schemaVersion).toBe(1);
+  });
+
+  it('ignores an event that cannot apply to the state instead of throwing', () => {
+    expect(evolve(initialState(), toppedUp('t-1', '1', '0', '1'))).toEqual(initialState());
+  });
+
+  it('exposes the decider triple for a generic command handler', () => {
+    expect(bucketDecider.initialState()).toEqual({ status: 'none' });
+    expect(bucketStream('b-1')).toBe('bucket-b-1');
+  });
+});
+
+describe('decide', () => {
+  it('rejects a command whose metadata.now is not an RFC 3339 instant', () => {
+    spec.given([opened('500')]).when(topup('t-1', '5', {}, 'yesterday')).thenThrows('DATE.INVALID', 'metadata.now');
+  });
+});

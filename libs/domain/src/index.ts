@@ -1,0 +1,96 @@
+/**
+ * @ledger/domain: the pure core of the prepay balance ledger. Exact amounts, the bucket decider
+ * (decide/evolve over one stream per bucket) and bucket resolution. No I/O, no clock, no ids:
+ * adapters in other libraries read and append streams, supply `metadata.now` and generate ids.
+ */
+export {
+  AMOUNT_SCALE,
+  MAX_ABS_MICRO,
+  MAX_ABS_UNITS,
+  MICRO_PER_UNIT,
+  checkedAmount,
+  formatAmount,
+  parseAmount,
+} from './amount/decimal';
+export {
+  type Quantity,
+  type QuantityData,
+  fromQuantityData,
+  parseQuantity,
+  parseUnits,
+  quantity,
+  toQuantityData,
+} from './amount/quantity';
+export { DOMAIN_ERROR_CODES, type DomainError, type DomainErrorCode, domainError, isDomainError } from './domain-error';
+export { type TimePeriod, type ValidityWindow, parseInstant, parsePeriod } from './time/time-period';
+export type {
+  ChannelRef,
+  JsonValue,
+  PartyAccountRef,
+  PaymentMethodRef,
+  ProductRef,
+  RealizingResourceRef,
+  RelatedPartyRef,
+} from './tmf-refs';
+export type {
+  AdjustBalance,
+  AdjustBalanceData,
+  BucketCommand,
+  BucketStatus,
+  CancelTopup,
+  ChangeBucketStatus,
+  CommandMetadata,
+  ConfirmTopup,
+  DeleteBucket,
+  OpenBucket,
+  OpenBucketData,
+  TopupBalance,
+  TopupBalanceData,
+  TopupStatus,
+} from './bucket/bucket.commands';
+export type {
+  BalanceAdjustedData,
+  BalanceToppedUpData,
+  BucketDeletedData,
+  BucketOpenedData,
+  BucketStatusChangedData,
+  BucketStatusData,
+  TopupCancelledData,
+  TopupRequestedData,
+} from './bucket/bucket.event-data';
+export {
+  BUCKET_EVENT_SCHEMA_VERSION,
+  BUCKET_EVENT_TYPES,
+  type BalanceAdjusted,
+  type BalanceToppedUp,
+  type BucketDeleted,
+  type BucketEvent,
+  type BucketEventData,
+  type BucketEventOf,
+  type BucketEventType,
+  type BucketOpened,
+  type BucketStatusChanged,
+  type TopupCancelled,
+  type TopupRequested,
+  bucketEvent,
+  isBucketEvent,
+} from './bucket/bucket.events';
+export {
+  type BucketState,
+  type DeletedBucket,
+  type LiveBucket,
+  type NoBucket,
+  type TopupFacts,
+  bucketStream,
+  initialState,
+  isLive,
+} from './bucket/bucket.state';
+export { bucketStatusAt, effectiveStatus } from './bucket/bucket.guards';
+export { evolve } from './bucket/bucket.evolve';
+export { bucketDecider, decide, foldBucket } from './bucket/bucket.decider';
+export {
+  type BucketCandidate,
+  type BucketReference,
+  type BucketResolution,
+  resolveBucket,
+} from './bucket/bucket-resolution';

@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# `npm test`: installs what is missing, starts PostgreSQL (if down) and the Kafka broker, type-checks,
+# then runs every jest project (unit, integration, e2e). Extra arguments go to jest, e.g.
+# `npm test -- --selectProjects unit`. Tests create and drop their own databases and topics; the
+# broker is stopped afterwards if this script started it.
+set -euo pipefail
+source "$(dirname "$0")/lib.sh"
+
+ensure_node_modules
+bash "$ROOT/scripts/postgres.sh"
+kafka_was_running=false
+port_open 127.0.0.1 9092 && kafka_was_running=true
+bash "$ROOT/scripts/kafka.sh" start
+cleanup() { [ "$kafka_was_running" = true ] || bash "$ROOT/scripts/kafka.sh" stop; }
+trap cleanup EXIT
+
+log "type-checking"
+(cd "$ROOT" && npx --no-install tsc -p tsconfig.json --noEmit)
+log "running jest"
+cd "$ROOT" && npx --no-install jest --ci --maxWorkers=2 "$@"
