@@ -1,4 +1,4 @@
-import { Kafka, Producer } from 'kafkajs';
+import { Kafka, Partitioners, Producer } from 'kafkajs';
 
 export interface OutgoingMessage {
   topic: string;
@@ -28,7 +28,14 @@ export class KafkajsPublisher implements MessagePublisher {
 
   private async connected(): Promise<Producer> {
     if (!this.producer) {
-      const producer = this.kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false });
+      // The default (murmur2, Java-compatible) partitioner, named so that any client in any
+      // language computes the same partition for a bucket id.
+      const producer = this.kafka.producer({
+        idempotent: true,
+        maxInFlightRequests: 1,
+        allowAutoTopicCreation: false,
+        createPartitioner: Partitioners.DefaultPartitioner,
+      });
       await producer.connect();
       this.producer = producer;
     }

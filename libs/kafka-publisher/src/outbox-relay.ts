@@ -92,5 +92,6 @@ export class OutboxRelay {
     this.running = false;
     this.wake?.();
     await this.loop;
+    await this.options.publisher.close();
   }
 }

@@ -8,6 +8,7 @@ import {
 } from '@ledger/domain';
 import { EVENT_STORE, EventStore, Position, RecordedEvent, StreamVersionConflict } from '@ledger/event-store';
 import { IdempotencyConflict, previousOutcome } from './idempotency';
+import { KeyedQueue } from './keyed-queue';
 
 export interface CommandIdentity {
   /** Scoped Idempotency-Key (`operation:key`), recorded atomically with the events. */
@@ -31,10 +32,15 @@ const MAX_ATTEMPTS = 8;
 /** Read stream, fold, decide, append with the expected revision; retry a bounded number of times on a conflict. */
 @Injectable()
 export class BucketCommandHandler {
+  private readonly queue = new KeyedQueue();
+
   constructor(@Inject(EVENT_STORE) private readonly store: EventStore) {}
 
-  async handle(bucketId: string, command: BucketCommand, identity: CommandIdentity): Promise<CommandOutcome> {
-    const stream = bucketStream(bucketId);
+  handle(bucketId: string, command: BucketCommand, identity: CommandIdentity): Promise<CommandOutcome> {
+    return this.queue.run(bucketId, () => this.decideAndAppend(bucketStream(bucketId), command, identity));
+  }
+
+  private async decideAndAppend(stream: string, command: BucketCommand, identity: CommandIdentity): Promise<CommandOutcome> {
     for (let attempt = 1; ; attempt++) {
       const read = await this.store.readStream(stream);
       const history = read.found ? read.events : [];
@@ -54,6 +60,8 @@ export class BucketCommandHandler {
         return { events, position: result.position, duplicate: false };
       } catch (error) {
         if (!(error instanceof StreamVersionConflict) || attempt >= MAX_ATTEMPTS) throw error;
+        // Another process won the race: back off with jitter so the losers do not collide again.
+        await new Promise((r) => setTimeout(r, Math.random() * 5 * attempt));
       }
     }
   }

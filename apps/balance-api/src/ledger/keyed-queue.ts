@@ -1,0 +1,23 @@
+/**
+ * Runs tasks one at a time per key. Commands on one bucket from this process queue here instead of
+ * racing to the event store and losing on the expected revision; contention between processes is
+ * still settled by the expected-revision check and the handler's retries.
+ */
+export class KeyedQueue {
+  private readonly tails = new Map<string, Promise<void>>();
+
+  run<T>(key: string, task: () => Promise<T>): Promise<T> {
+    const previous = this.tails.get(key) ?? Promise.resolve();
+    const result = previous.then(task);
+    const tail = result.then(() => undefined, () => undefined);
+    this.tails.set(key, tail);
+    void tail.then(() => {
+      if (this.tails.get(key) === tail) this.tails.delete(key);
+    });
+    return result;
+  }
+
+  get size(): number {
+    return this.tails.size;
+  }
+}

@@ -1,0 +1,53 @@
+import { randomUUID } from 'node:crypto';
+import { createKafka } from '@ledger/kafka-publisher';
+import { waitFor } from '@ledger/testing';
+import { LedgerApp, startLedgerApp } from '../../../../test/support/ledger-app';
+
+jest.setTimeout(60_000);
+
+const post = (url: string, body: unknown, headers: Record<string, string> = {}) =>
+  fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) });
+
+describe('a topup through HTTP, end to end', () => {
+  let app: LedgerApp;
+  beforeAll(async () => {
+    app = await startLedgerApp();
+  });
+  afterAll(() => app.close());
+
+  it('credits the bucket, is readable at once, and reaches the state topic with its version', async () => {
+    const created = await post(`${app.v2}/bucket`, {
+      type: 'monetary', product: [{ id: `prod-${randomUUID()}` }], amount: { amount: 10.25, units: 'EUR' },
+      validFor: { startDateTime: '2025-01-01T00:00:00Z', endDateTime: '2099-01-01T00:00:00Z' },
+    });
+    expect(created.status).toBe(201);
+    const bucket = (await created.json()) as { id: string; href: string };
+    expect(created.headers.get('location')).toBe(bucket.href);
+
+    const topup = await post(`${app.v2}/balanceTopup`, {
+      type: 'voucher', channel: { id: 'web' }, amount: { amount: 5.5, units: 'EUR' }, bucket: { id: bucket.id },
+    });
+    expect(topup.status).toBe(201);
+    expect(await topup.json()).toMatchObject({ status: 'confirmed', amount: { amount: 5.5, units: 'EUR' } });
+
+    const read = (await (await fetch(`${app.v2}/bucket/${bucket.id}`)).json()) as { amount: unknown };
+    expect(read.amount).toEqual({ amount: 15.75, units: 'EUR' });
+
+    const kafka = createKafka({ brokers: app.config.kafkaBrokers, clientId: 'ledger-flow-e2e' });
+    const consumer = kafka.consumer({ groupId: `e2e-${randomUUID()}` });
+    const states: { version: number; amount: { amount: number } }[] = [];
+    await consumer.connect();
+    await consumer.subscribe({ topic: app.config.topics.bucketState, fromBeginning: true });
+    await consumer.run({ eachMessage: async ({ message }) => {
+      if (String(message.key) === bucket.id) states.push(JSON.parse(String(message.value)));
+    } });
+    try {
+      await waitFor('the three states of the bucket on Kafka', () => (states.length >= 3 ? states : undefined), 30_000);
+      // Every state change is published: opened (0), topup requested (1), credited (2).
+      expect(states.map((s) => s.version)).toEqual([0, 1, 2]);
+      expect(states[states.length - 1].amount.amount).toBe(15.75);
+    } finally {
+      await consumer.disconnect();
+    }
+  });
+});

@@ -1,0 +1,11 @@
+export * from './event-store.port';
+export * from './event-store.errors';
+export { START, comparePositions } from './position';
+export { GENESIS_HASH, hashEvent, verifyStream } from './hash-chain';
+export type { StreamVerification } from './hash-chain';
+export { InMemoryEventStore } from './in-memory/in-memory-event-store';
+export type { InMemoryEventStoreOptions } from './in-memory/in-memory-event-store';
+export { PostgresEventStore } from './postgres/postgres-event-store';
+export type { PostgresEventStoreOptions } from './postgres/postgres-event-store';
+export type { SubscriptionTiming } from './subscription/catch-up-subscription';
+export { EventStoreModule } from './event-store.module';

@@ -1,0 +1,69 @@
+import { INestApplication, INestApplicationContext } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { randomUUID } from 'node:crypto';
+import { createServer } from 'node:net';
+import { LedgerConfig, loadConfig } from '@ledger/config';
+import { createApiApp } from '../../apps/balance-api/src/bootstrap';
+import { ProjectorModule } from '../../apps/projector/src/projector.module';
+import { createTestDatabase, TestDatabase } from './test-database';
+
+export interface LedgerApp {
+  /** e.g. http://127.0.0.1:40123 */
+  baseUrl: string;
+  /** `${baseUrl}/tmf-api/prepayBalanceManagement/v2` */
+  v2: string;
+  config: LedgerConfig;
+  db: TestDatabase;
+  api: INestApplication;
+  projector: INestApplicationContext | undefined;
+  close(): Promise<void>;
+}
+
+/**
+ * The whole service in-process on a fresh database: balance-api on a free port and the projector
+ * (projection + outbox relay to the real Kafka broker, on topics unique to this app).
+ */
+export async function startLedgerApp(options: { projector?: boolean; env?: Record<string, string> } = {}): Promise<LedgerApp> {
+  const db = await createTestDatabase();
+  const suffix = randomUUID().slice(0, 8);
+  const port = await freePort();
+  const config0 = loadConfig({
+    DATABASE_URL: db.url,
+    PORT: String(port),
+    KAFKA_TOPIC_BUCKET_STATE: `test.bucket-state.${suffix}`,
+    KAFKA_TOPIC_BALANCE_EVENTS: `test.balance-events.${suffix}`,
+    KAFKA_TOPIC_PARTITIONS: '3',
+    ...options.env,
+  });
+  const projector = options.projector === false
+    ? undefined
+    : await NestFactory.createApplicationContext(ProjectorModule.forRoot(config0), { logger: ['error', 'warn'] });
+  const api = await createApiApp(config0, { logger: ['error', 'warn'] });
+  await api.listen(port, '127.0.0.1');
+  const baseUrl = config0.publicBaseUrl;
+  return {
+    baseUrl,
+    v2: `${baseUrl}/tmf-api/prepayBalanceManagement/v2`,
+    config: config0,
+    db,
+    api,
+    projector,
+    async close() {
+      await api.close();
+      await projector?.close();
+      await db.drop();
+    },
+  };
+}
+
+/** A port free right now, so the configured public base URL (and every href) is known before start. */
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+}
