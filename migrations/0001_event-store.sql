@@ -25,7 +25,7 @@ CREATE TABLE event_store.events (
   metadata        jsonb       NOT NULL,
   recorded_at     timestamptz NOT NULL,
   CONSTRAINT events_event_id_key UNIQUE (event_id),
-  -- Backstop behind the stream row lock: two writers can never both create a revision.
+  -- Backstop behind the stream lock: two writers can never both create a revision.
   CONSTRAINT events_stream_revision_key UNIQUE (stream_id, revision)
 );
 

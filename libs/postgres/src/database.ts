@@ -1,14 +1,22 @@
 import { Client, Pool, PoolConfig } from 'pg';
 
-/** Pools created by the ledger: small, with a statement timeout so no query holds the xmin horizon for long. */
+/**
+ * Pools created by the ledger. The timeouts bound how long any of our sessions can hold the
+ * event store's read horizon (see README, "Ordering guarantee"). An idle client's error (a server
+ * restart) is logged instead of crashing the process; the pool replaces the client.
+ */
 export function createPool(connectionString: string, overrides: PoolConfig = {}): Pool {
-  return new Pool({
+  const pool = new Pool({
     connectionString,
     max: 10,
     idleTimeoutMillis: 30_000,
     application_name: 'prepay-balance-ledger',
+    statement_timeout: 30_000,
+    idle_in_transaction_session_timeout: 10_000,
     ...overrides,
   });
+  pool.on('error', (error) => process.stderr.write(`PostgreSQL pool: idle client failed: ${error.message}\n`));
+  return pool;
 }
 
 export function databaseName(connectionString: string): string {
