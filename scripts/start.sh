@@ -21,7 +21,8 @@ cleanup() {
   for pid in "${pids[@]}"; do wait "$pid" 2>/dev/null || true; done
   [ "$kafka_was_running" = true ] || bash "$ROOT/scripts/kafka.sh" stop
 }
-trap cleanup INT TERM EXIT
+trap 'cleanup; exit 0' INT TERM
+trap cleanup EXIT
 
 for app in balance-api projector; do
   node "$ROOT/dist/apps/$app/src/main.js" > >(tee -a "$LOG_DIR/$app.log") 2>&1 &
