@@ -77,6 +77,11 @@ export class BalanceActionController {
     return this.page(this.reads.list('activity', query), res);
   }
 
+  @Get('balanceActivity/:id')
+  async getActivity(@Param('id') id: string) {
+    return this.reads.get('activity', id);
+  }
+
   private async page<T>(pending: Promise<{ items: T[]; total: number }>, res: Response): Promise<T[]> {
     const { items, total } = await pending;
     setResultHeaders(res, total, items.length);

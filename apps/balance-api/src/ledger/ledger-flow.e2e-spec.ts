@@ -33,6 +33,12 @@ describe('a topup through HTTP, end to end', () => {
     const read = (await (await fetch(`${app.v2}/bucket/${bucket.id}`)).json()) as { amount: unknown };
     expect(read.amount).toEqual({ amount: 15.75, units: 'EUR' });
 
+    const activity = (await (await fetch(`${app.v2}/balanceActivity?bucketBalance.id=${bucket.id}`)).json()) as { href: string; type: string }[];
+    expect(activity.map((a) => a.type)).toEqual(['topup', 'topupRequest', 'bucketCreation']);
+    const one = await fetch(activity[0].href);
+    expect(one.status).toBe(200);
+    expect(await one.json()).toEqual(activity[0]);
+
     const kafka = createKafka({ brokers: app.config.kafkaBrokers, clientId: 'ledger-flow-e2e' });
     const consumer = kafka.consumer({ groupId: `e2e-${randomUUID()}` });
     const states: { version: number; amount: { amount: number } }[] = [];
