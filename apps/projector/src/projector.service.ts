@@ -52,7 +52,13 @@ export class ProjectorService implements OnApplicationBootstrap, OnApplicationSh
     const client = await this.relayLock.acquire(() => this.stopped);
     if (!client) return;
     this.logger.log('holds the outbox relay lock; publishing');
-    this.relay = new OutboxRelay({ client, publisher: new KafkajsPublisher(this.kafka) });
+    this.relay = new OutboxRelay({
+      client,
+      publisher: new KafkajsPublisher(this.kafka),
+      onConnectionLost: () => {
+        void this.relayLock.release().then(() => this.startRelay());
+      },
+    });
     this.relay.start();
   }
 

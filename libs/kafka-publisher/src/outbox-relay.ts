@@ -9,6 +9,8 @@ export interface OutboxRelayOptions {
   batchSize?: number;
   idleMs?: number;
   maxBackoffMs?: number;
+  /** Called once when the lock connection is gone: the relay has stopped and must be restarted under a new lock. */
+  onConnectionLost?: () => void;
 }
 
 interface OutboxRow {
@@ -37,7 +39,17 @@ export class OutboxRelay {
 
   start(): void {
     this.running = true;
+    this.options.client.once('error', () => this.connectionLost());
+    this.options.client.once('end', () => this.connectionLost());
     this.loop = this.run();
+  }
+
+  private connectionLost(): void {
+    if (!this.running) return;
+    this.running = false;
+    this.wake?.();
+    this.logger.warn('lost the outbox lock connection; stopping until the lock is taken again');
+    void this.loop?.then(() => this.options.onConnectionLost?.());
   }
 
   /** Called when the projector committed new rows, to publish without waiting for the idle poll. */

@@ -28,6 +28,7 @@ export class LedgerProjection implements Projection {
     const topups = await this.loadDocs(ctx, 'rm_topups', events.map((e) => (e.data as { topupId?: string }).topupId));
     const changed = { topups: new Map<string, Row>(), adjustments: new Map<string, Row>(), activity: [] as Row[] };
     const outbox: OutboxMessage[] = [];
+    const touched = new Set<string>();
     for (const event of events) {
       const bucketId = (event.data as { bucketId: string }).bucketId;
       const current = buckets.get(bucketId);
@@ -36,7 +37,10 @@ export class LedgerProjection implements Projection {
       const change = foldEvent(current?.doc, event, topupId ? topups.get(topupId)?.doc : undefined);
       const at = event.metadata.recordedAt;
       const row = (id: string, doc: Doc, deleted = false): Row => ({ id, revision: event.revision, doc, deleted, createdAt: at, updatedAt: at });
-      if (change.bucket) buckets.set(bucketId, { ...row(bucketId, change.bucket.doc, change.bucket.deleted), createdAt: current?.createdAt ?? at });
+      if (change.bucket) {
+        buckets.set(bucketId, { ...row(bucketId, change.bucket.doc, change.bucket.deleted), createdAt: current?.createdAt ?? at });
+        touched.add(bucketId);
+      }
       if (change.topup) {
         const topup = { ...row(change.topup.id, change.topup.doc), createdAt: topups.get(change.topup.id)?.createdAt ?? at };
         topups.set(change.topup.id, topup);
@@ -46,8 +50,7 @@ export class LedgerProjection implements Projection {
       changed.activity.push({ ...row(event.id, change.activity), createdAt: at });
       if (ctx.publish(event)) outbox.push(...outboxMessages(event, buckets.get(bucketId), change.activity, this.options));
     }
-    const touched = [...buckets.values()].filter((b) => events.some((e) => e.revision === b.revision && (e.data as { bucketId: string }).bucketId === b.id));
-    await this.upsertBuckets(ctx, touched);
+    await this.upsertBuckets(ctx, [...touched].map((id) => buckets.get(id) as Row));
     await this.upsertActions(ctx, 'rm_topups', [...changed.topups.values()]);
     await this.upsertActions(ctx, 'rm_adjustments', [...changed.adjustments.values()]);
     await this.insertActivity(ctx, events, changed.activity);
