@@ -27,3 +27,16 @@ ensure_node_modules() {
     echo "$want" > "$stamp"
   fi
 }
+
+# PostgreSQL up (started if down) and a Kafka broker serving; sets KAFKA_STARTED_HERE=true when
+# this call started the broker, so the caller stops only what it started.
+ensure_services() {
+  bash "$ROOT/scripts/postgres.sh"
+  KAFKA_STARTED_HERE=true
+  port_open 127.0.0.1 "${KAFKA_PORT:-9092}" && KAFKA_STARTED_HERE=false
+  bash "$ROOT/scripts/kafka.sh" start
+}
+
+stop_kafka_if_started_here() {
+  [ "${KAFKA_STARTED_HERE:-false}" = true ] && bash "$ROOT/scripts/kafka.sh" stop || true
+}

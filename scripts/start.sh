@@ -6,10 +6,7 @@ set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 
 ensure_node_modules
-bash "$ROOT/scripts/postgres.sh"
-kafka_was_running=false
-port_open 127.0.0.1 9092 && kafka_was_running=true
-bash "$ROOT/scripts/kafka.sh" start
+ensure_services
 bash "$ROOT/scripts/build.sh"
 (cd "$ROOT" && node dist/apps/ledger-cli/src/main.js migrate)
 
@@ -19,7 +16,7 @@ cleanup() {
   log "stopping"
   for pid in "${pids[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
   for pid in "${pids[@]}"; do wait "$pid" 2>/dev/null || true; done
-  [ "$kafka_was_running" = true ] || bash "$ROOT/scripts/kafka.sh" stop
+  stop_kafka_if_started_here
 }
 trap 'cleanup; exit 0' INT TERM
 trap cleanup EXIT

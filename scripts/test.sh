@@ -7,12 +7,8 @@ set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 
 ensure_node_modules
-bash "$ROOT/scripts/postgres.sh"
-kafka_was_running=false
-port_open 127.0.0.1 9092 && kafka_was_running=true
-bash "$ROOT/scripts/kafka.sh" start
-cleanup() { [ "$kafka_was_running" = true ] || bash "$ROOT/scripts/kafka.sh" stop; }
-trap cleanup EXIT
+ensure_services
+trap stop_kafka_if_started_here EXIT
 
 log "type-checking"
 (cd "$ROOT" && npx --no-install tsc -p tsconfig.json --noEmit)

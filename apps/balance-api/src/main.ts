@@ -1,19 +1,10 @@
 import 'reflect-metadata';
 import { Logger } from '@nestjs/common';
-import { ConfigError, loadConfig } from '@ledger/config';
+import { loadConfigOrExit } from '@ledger/config';
 import { createApiApp } from './bootstrap';
 
 async function main(): Promise<void> {
-  let config;
-  try {
-    config = loadConfig();
-  } catch (error) {
-    if (error instanceof ConfigError) {
-      process.stderr.write(`${error.message}\n`);
-      process.exit(78);
-    }
-    throw error;
-  }
+  const config = loadConfigOrExit();
   const app = await createApiApp(config);
   await app.listen(config.port, config.host);
   Logger.log(`balance-api listening on ${config.publicBaseUrl} (OpenAPI at ${config.publicBaseUrl}/docs)`, 'Bootstrap');

@@ -112,3 +112,14 @@ export function loadConfig(env: Env = process.env): LedgerConfig {
     requestBodyLimit: str(env, 'REQUEST_BODY_LIMIT', '64kb'),
   });
 }
+
+/** For process entry points: a bad configuration ends the process with the message and exit code 78 (EX_CONFIG). */
+export function loadConfigOrExit(env: Env = process.env): LedgerConfig {
+  try {
+    return loadConfig(env);
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    process.stderr.write(`${error.message}\n`);
+    process.exit(78);
+  }
+}

@@ -108,3 +108,10 @@ export function setResultHeaders(res: Response, totalCount: number, resultCount:
 export const TmfQueryParams = createParamDecorator((spec: ResourceQuerySpec, context: ExecutionContext): TmfQuery =>
   parseTmfQuery(context.switchToHttp().getRequest<Request>().query as Record<string, unknown>, spec),
 );
+
+/** Awaits a list page, sets the paging headers and returns the items: the tail of every list handler. */
+export async function sendPage<T>(pending: Promise<{ items: T[]; total: number }>, res: Response): Promise<T[]> {
+  const { items, total } = await pending;
+  setResultHeaders(res, total, items.length);
+  return items;
+}

@@ -8,7 +8,7 @@ import {
   BALANCE_TOPUP_QUERY,
   TmfQuery,
   TmfQueryParams,
-  setResultHeaders,
+  sendPage,
 } from '../http/tmf-query';
 import { V2 } from './bucket.controller';
 import { LedgerCommands, RequestContext } from './ledger-commands.service';
@@ -31,7 +31,7 @@ export class BalanceActionController {
 
   @Get('balanceTopup')
   async topups(@TmfQueryParams(BALANCE_TOPUP_QUERY) query: TmfQuery, @Res({ passthrough: true }) res: Response) {
-    return this.page(this.reads.list('topup', query), res);
+    return sendPage(this.reads.list('topup', query), res);
   }
 
   @Get('balanceTopup/:id')
@@ -63,7 +63,7 @@ export class BalanceActionController {
 
   @Get('balanceAdjustment')
   async adjustments(@TmfQueryParams(BALANCE_ADJUSTMENT_QUERY) query: TmfQuery, @Res({ passthrough: true }) res: Response) {
-    return this.page(this.reads.list('adjustment', query), res);
+    return sendPage(this.reads.list('adjustment', query), res);
   }
 
   @Get('balanceAdjustment/:id')
@@ -74,17 +74,11 @@ export class BalanceActionController {
   @Get('balanceActivity')
   @ApiOperation({ summary: 'Every action on buckets, newest first' })
   async activity(@TmfQueryParams(BALANCE_ACTIVITY_QUERY) query: TmfQuery, @Res({ passthrough: true }) res: Response) {
-    return this.page(this.reads.list('activity', query), res);
+    return sendPage(this.reads.list('activity', query), res);
   }
 
   @Get('balanceActivity/:id')
   async getActivity(@Param('id') id: string) {
     return this.reads.get('activity', id);
-  }
-
-  private async page<T>(pending: Promise<{ items: T[]; total: number }>, res: Response): Promise<T[]> {
-    const { items, total } = await pending;
-    setResultHeaders(res, total, items.length);
-    return items;
   }
 }

@@ -2,7 +2,7 @@ import { Body, Controller, Get, Param, Post, Res } from '@nestjs/common';
 import { ApiCreatedResponse, ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { CreateBucketDto } from '@ledger/contracts';
-import { BUCKET_QUERY, TmfQuery, TmfQueryParams, setResultHeaders } from '../http/tmf-query';
+import { BUCKET_QUERY, TmfQuery, TmfQueryParams, sendPage } from '../http/tmf-query';
 import { LedgerCommands, RequestContext } from './ledger-commands.service';
 import { LedgerReads } from './ledger-reads.service';
 import { Ctx } from './request-context';
@@ -27,7 +27,7 @@ export class BucketController {
   @Get('bucket')
   @ApiOperation({ summary: 'List buckets (fields, filters, offset/limit)' })
   async list(@TmfQueryParams(BUCKET_QUERY) query: TmfQuery, @Res({ passthrough: true }) res: Response) {
-    return this.page(this.reads.list('bucket', query), res);
+    return sendPage(this.reads.list('bucket', query), res);
   }
 
   @Get('bucket/:id')
@@ -38,12 +38,6 @@ export class BucketController {
   @Get('product/:productId/bucket')
   @ApiOperation({ summary: "List a product's buckets" })
   async byProduct(@Param('productId') productId: string, @TmfQueryParams(BUCKET_QUERY) query: TmfQuery, @Res({ passthrough: true }) res: Response) {
-    return this.page(this.reads.list('bucket', { ...query, filters: [...query.filters, { path: 'product.id', value: productId }] }), res);
-  }
-
-  private async page<T>(pending: Promise<{ items: T[]; total: number }>, res: Response): Promise<T[]> {
-    const { items, total } = await pending;
-    setResultHeaders(res, total, items.length);
-    return items;
+    return sendPage(this.reads.list('bucket', { ...query, filters: [...query.filters, { path: 'product.id', value: productId }] }), res);
   }
 }
