@@ -5,7 +5,17 @@ import { LEDGER_CONFIG, LedgerConfig } from '@ledger/config';
 import { EVENT_STORE, EventStore } from '@ledger/event-store';
 import { KafkajsPublisher, OutboxRelay, createKafka, ensureTopics } from '@ledger/kafka-publisher';
 import { PG_POOL } from '@ledger/postgres';
-import { AdvisoryLock, LedgerProjection, ProjectionRunner, ReadModelQueries } from '@ledger/read-model';
+import {
+  AdvisoryLock,
+  LedgerProjection,
+  OUTBOX_RELAY_LOCK_KEY,
+  ProjectionRunner,
+  ReadModelQueries,
+  measureProjectionLag,
+} from '@ledger/read-model';
+
+/** How often the active projector logs its lag while it has any (silent when caught up). */
+const LAG_LOG_INTERVAL_MS = 30_000;
 
 /**
  * The projector process: one projection runner for the serving read-model version and the outbox
@@ -20,6 +30,7 @@ export class ProjectorService implements OnApplicationBootstrap, OnApplicationSh
   private relay: OutboxRelay | undefined;
   private readonly relayLock: AdvisoryLock;
   private stopped = false;
+  private lagTimer: NodeJS.Timeout | undefined;
 
   constructor(
     @Inject(LEDGER_CONFIG) private readonly config: LedgerConfig,
@@ -27,7 +38,7 @@ export class ProjectorService implements OnApplicationBootstrap, OnApplicationSh
     @Inject(EVENT_STORE) private readonly store: EventStore,
   ) {
     this.kafka = createKafka({ brokers: config.kafkaBrokers, clientId: `${config.kafkaClientId}-projector` });
-    this.relayLock = new AdvisoryLock(config.databaseUrl, 'outbox-relay');
+    this.relayLock = new AdvisoryLock(config.databaseUrl, OUTBOX_RELAY_LOCK_KEY);
   }
 
   async onApplicationBootstrap(): Promise<void> {
@@ -46,6 +57,21 @@ export class ProjectorService implements OnApplicationBootstrap, OnApplicationSh
     });
     void this.runner.start().catch((error: unknown) => this.logger.error(`projection did not start: ${String(error)}`));
     void this.startRelay();
+    this.lagTimer = setInterval(() => void this.logLag(modelVersion), LAG_LOG_INTERVAL_MS).unref();
+  }
+
+  /** Only the instance holding the projection lock reports, so standbys do not repeat it. */
+  private async logLag(modelVersion: number): Promise<void> {
+    if (!this.runner?.holdsLock) return;
+    try {
+      const lag = await measureProjectionLag(this.pool, this.store, { modelVersion });
+      if (lag.eventsBehind === 0 && lag.outboxBacklog === 0) return;
+      const atLeast = (capped: boolean) => (capped ? '≥' : '');
+      this.logger.log(`lag: ${atLeast(lag.eventsBehindCapped)}${lag.eventsBehind} events (${lag.secondsBehind} s); `
+        + `outbox: ${atLeast(lag.outboxBacklogCapped)}${lag.outboxBacklog} rows (oldest ${lag.oldestOutboxAgeSeconds} s)`);
+    } catch (error) {
+      this.logger.warn(`lag not measured: ${String(error)}`);
+    }
   }
 
   private async startRelay(): Promise<void> {
@@ -67,6 +93,7 @@ export class ProjectorService implements OnApplicationBootstrap, OnApplicationSh
   }
 
   async onApplicationShutdown(): Promise<void> {
+    clearInterval(this.lagTimer);
     this.stopped = true;
     await this.runner?.stop();
     await this.relay?.stop();

@@ -8,3 +8,4 @@ export * from './v2/refs.dto';
 export * from './v2/bucket.dto';
 export * from './v2/balance-topup.dto';
 export * from './v2/balance-adjustment.dto';
+export * from './messages/message-schemas';
