@@ -83,7 +83,7 @@ function eventStore(env: Env): { kind: EventStoreKind; connection: string | unde
   if (kind === 'eventstoredb' && connection === undefined) {
     throw new ConfigError('EVENTSTORE_CONNECTION_STRING', 'is required when EVENT_STORE=eventstoredb');
   }
-  if (connection !== undefined && !/^(esdb|esdb\+discover|kurrentdb|kurrentdb\+discover|kdb):\/\//.test(connection)) {
+  if (connection !== undefined && !/^esdb(\+discover)?:\/\//.test(connection)) {
     throw new ConfigError('EVENTSTORE_CONNECTION_STRING', `must start with esdb:// or esdb+discover://, got "${connection}"`);
   }
   return { kind, connection };

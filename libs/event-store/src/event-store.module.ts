@@ -4,6 +4,7 @@ import { LEDGER_CONFIG, LedgerConfig } from '@ledger/config';
 import { PG_POOL } from '@ledger/postgres';
 import { EVENT_STORE, EventStore } from './event-store.port';
 import { PostgresEventStore } from './postgres/postgres-event-store';
+import { EventStoreDbEventStore } from './eventstoredb/eventstoredb-event-store';
 
 /** Binds EVENT_STORE to the adapter named by EVENT_STORE for the whole process. */
 @Global()
@@ -14,7 +15,8 @@ import { PostgresEventStore } from './postgres/postgres-event-store';
       inject: [LEDGER_CONFIG, PG_POOL],
       useFactory: (config: LedgerConfig, pool: Pool): EventStore => {
         if (config.eventStore === 'eventstoredb') {
-          throw new Error('EVENT_STORE=eventstoredb: the EventStoreDB adapter is not part of this build yet; use EVENT_STORE=postgres');
+          if (!config.eventStoreConnectionString) throw new Error('EVENT_STORE=eventstoredb needs EVENTSTORE_CONNECTION_STRING');
+          return EventStoreDbEventStore.fromConnectionString(config.eventStoreConnectionString);
         }
         return new PostgresEventStore(pool, config.databaseUrl);
       },

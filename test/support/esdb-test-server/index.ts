@@ -1,0 +1,3 @@
+export { EsdbTestServer } from './esdb-test-server';
+export { EventLog } from './event-log';
+export type { StoredEvent } from './event-log';
