@@ -1,28 +1,21 @@
-import { ConfigError, loadConfig } from '@ledger/config';
-import { databaseName, ensureDatabase, migrate } from '@ledger/postgres';
+import { Logger } from '@nestjs/common';
+import { runCli } from './cli';
 
-const USAGE = `usage: ledger-cli <command>
-  migrate   create the database named by DATABASE_URL if missing and apply pending migrations`;
+// Library loggers (projection runner) keep to warnings and errors, on stderr; results go to stdout.
+Logger.overrideLogger(['error', 'warn']);
 
-async function runMigrate(): Promise<void> {
-  const { databaseUrl } = loadConfig();
-  const created = await ensureDatabase(databaseUrl);
-  process.stderr.write(`${created ? 'created' : 'found'} database ${databaseName(databaseUrl)}; migrating\n`);
-  const output = await migrate(databaseUrl);
-  process.stderr.write(output.trim() ? `${output.trim()}\n` : 'no pending migrations\n');
-}
+const controller = new AbortController();
+for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => controller.abort());
 
-async function main(argv: string[]): Promise<void> {
-  switch (argv[0]) {
-    case 'migrate':
-      return runMigrate();
-    default:
-      process.stderr.write(`${USAGE}\n`);
-      process.exit(argv[0] ? 2 : 0);
-  }
-}
-
-main(process.argv.slice(2)).catch((error: unknown) => {
-  process.stderr.write(`${error instanceof ConfigError ? error.message : error instanceof Error ? error.stack : String(error)}\n`);
-  process.exit(error instanceof ConfigError ? 78 : 1);
-});
+runCli(process.argv.slice(2), {
+  env: process.env,
+  stdout: (line) => process.stdout.write(`${line}\n`),
+  stderr: (line) => process.stderr.write(`${line}\n`),
+  signal: controller.signal,
+}).then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    process.stderr.write(`${error instanceof Error ? error.stack : String(error)}\n`);
+    process.exit(1);
+  },
+);

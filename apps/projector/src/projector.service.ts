@@ -9,8 +9,7 @@ import {
   AdvisoryLock,
   LedgerProjection,
   OUTBOX_RELAY_LOCK_KEY,
-  ProjectionRunner,
-  ReadModelQueries,
+  ServingVersionRunner,
   measureProjectionLag,
 } from '@ledger/read-model';
 
@@ -26,7 +25,7 @@ const LAG_LOG_INTERVAL_MS = 30_000;
 export class ProjectorService implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger('Projector');
   private readonly kafka: Kafka;
-  private runner: ProjectionRunner | undefined;
+  private runner: ServingVersionRunner | undefined;
   private relay: OutboxRelay | undefined;
   private readonly relayLock: AdvisoryLock;
   private stopped = false;
@@ -44,11 +43,10 @@ export class ProjectorService implements OnApplicationBootstrap, OnApplicationSh
   async onApplicationBootstrap(): Promise<void> {
     const created = await ensureTopics(this.kafka, this.config.topics);
     if (created.length > 0) this.logger.log(`created topics ${created.join(', ')}`);
-    const modelVersion = await new ReadModelQueries(this.pool).servingVersion();
-    this.runner = new ProjectionRunner({
+    this.runner = new ServingVersionRunner({
+      pool: this.pool,
       store: this.store,
       databaseUrl: this.config.databaseUrl,
-      modelVersion,
       projection: new LedgerProjection({
         topics: this.config.topics,
         hrefBase: `${this.config.publicBaseUrl}/tmf-api/prepayBalanceManagement/v2`,
@@ -57,12 +55,13 @@ export class ProjectorService implements OnApplicationBootstrap, OnApplicationSh
     });
     void this.runner.start().catch((error: unknown) => this.logger.error(`projection did not start: ${String(error)}`));
     void this.startRelay();
-    this.lagTimer = setInterval(() => void this.logLag(modelVersion), LAG_LOG_INTERVAL_MS).unref();
+    this.lagTimer = setInterval(() => void this.logLag(), LAG_LOG_INTERVAL_MS).unref();
   }
 
   /** Only the instance holding the projection lock reports, so standbys do not repeat it. */
-  private async logLag(modelVersion: number): Promise<void> {
-    if (!this.runner?.holdsLock) return;
+  private async logLag(): Promise<void> {
+    const modelVersion = this.runner?.modelVersion;
+    if (!this.runner?.holdsLock || modelVersion === undefined) return;
     try {
       const lag = await measureProjectionLag(this.pool, this.store, { modelVersion });
       if (lag.eventsBehind === 0 && lag.outboxBacklog === 0) return;

@@ -1,0 +1,66 @@
+import { Client } from 'pg';
+import { PostgresEventStore, RecordedEvent } from '@ledger/event-store';
+import { LedgerProjection } from '@ledger/read-model';
+import { createTestDatabase, TestDatabase } from '@ledger/testing';
+import { BucketHistory, appendHistory } from '../../libs/read-model/src/rebuild/testing/bucket-history';
+import { readModelSnapshot } from '../../libs/read-model/src/rebuild/testing/read-model-snapshot';
+
+const projection = new LedgerProjection({ topics: { bucketState: 'test.state', balanceEvents: 'test.events' }, hrefBase: 'http://ledger.test/v2' });
+
+describe('LedgerProjection: the same event delivered twice leaves the read model unchanged', () => {
+  let db: TestDatabase;
+  let store: PostgresEventStore;
+  let events: RecordedEvent[];
+
+  /** One batch in its own transaction, as the runner applies it (publishing on). */
+  async function applyBatch(batch: RecordedEvent[], modelVersion: number): Promise<void> {
+    const client = new Client({ connectionString: db.url });
+    await client.connect();
+    try {
+      await client.query('BEGIN');
+      await projection.apply(batch, { client, modelVersion, publish: () => true });
+      await client.query('COMMIT');
+    } finally {
+      await client.end();
+    }
+  }
+
+  const outboxCount = async () => (await db.pool.query<{ n: number }>('SELECT count(*)::int AS n FROM outbox')).rows[0].n;
+
+  beforeAll(async () => {
+    db = await createTestDatabase();
+    store = new PostgresEventStore(db.pool, db.url);
+    await appendHistory(store, new BucketHistory({ buckets: 20, seed: 17 }), 130);
+    events = await store.readAll('start', 10_000);
+    expect(events.length).toBeGreaterThanOrEqual(150);
+  });
+
+  afterAll(async () => {
+    await store?.close();
+    await db?.drop();
+  });
+
+  it('changes no rm_* row and writes no outbox row when the same batch is applied again in a new transaction', async () => {
+    await applyBatch(events.slice(0, 100), 2);
+    const rows = await readModelSnapshot(db.pool, 2);
+    const outbox = await outboxCount();
+    expect(outbox).toBeGreaterThan(0);
+
+    await applyBatch(events.slice(0, 100), 2);
+    expect(await readModelSnapshot(db.pool, 2)).toEqual(rows);
+    expect(await outboxCount()).toBe(outbox);
+  });
+
+  it('applies only the new events of an overlapping batch: the same rows and outbox rows as one delivery of each event', async () => {
+    const before = await outboxCount();
+    await applyBatch(events.slice(0, 150), 3);
+    const once = { rows: await readModelSnapshot(db.pool, 3), outbox: (await outboxCount()) - before };
+
+    const start = await outboxCount();
+    await applyBatch(events.slice(0, 100), 4);
+    await applyBatch(events.slice(50, 150), 4);
+    await applyBatch(events.slice(50, 150), 4);
+    expect(await readModelSnapshot(db.pool, 4)).toEqual(once.rows);
+    expect((await outboxCount()) - start).toBe(once.outbox);
+  });
+});
