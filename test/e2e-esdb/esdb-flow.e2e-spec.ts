@@ -1,8 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { EventStoreDBClient } from '@eventstore/db-client';
 import { EventStoreDbEventStore, verifyStream } from '@ledger/event-store';
-import { createKafka } from '@ledger/kafka-publisher';
-import { waitFor } from '@ledger/testing';
+import { readBucketStates } from '../support/bucket-states';
 import { EsdbTestServer } from '../support/esdb-test-server';
 import { LedgerApp, startLedgerApp } from '../support/ledger-app';
 
@@ -71,22 +70,9 @@ describe('a topup end to end with EVENT_STORE=eventstoredb', () => {
       await auditor.close();
     }
 
-    const kafka = createKafka({ brokers: app.config.kafkaBrokers, clientId: 'esdb-flow-e2e' });
-    // A short fetch wait, so disconnect() does not sit out kafkajs's default 5 s long poll.
-    const consumer = kafka.consumer({ groupId: `e2e-esdb-${randomUUID()}`, maxWaitTimeInMs: 100 });
-    const states: Array<{ version: number; amount: { amount: number } }> = [];
-    await consumer.connect();
-    await consumer.subscribe({ topic: app.config.topics.bucketState, fromBeginning: true });
-    await consumer.run({ eachMessage: async ({ message }) => {
-      if (String(message.key) === bucket.id) states.push(JSON.parse(String(message.value)));
-    } });
-    try {
-      await waitFor('the three states of the bucket on Kafka', () => (states.length >= 3 ? states : undefined), 30_000);
-      // One state per event: opened (0), topup requested (1), credited (2).
-      expect(states.map((s) => s.version)).toEqual([0, 1, 2]);
-      expect(states[states.length - 1].amount.amount).toBe(15.75);
-    } finally {
-      await consumer.disconnect();
-    }
+    const states = await readBucketStates(app.config.kafkaBrokers, app.config.topics.bucketState, bucket.id, 3);
+    // One state per event: opened (0), topup requested (1), credited (2).
+    expect(states.map((s) => s.version)).toEqual([0, 1, 2]);
+    expect(states[2].amount.amount).toBe(15.75);
   });
 });

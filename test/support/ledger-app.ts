@@ -1,10 +1,10 @@
 import { INestApplication, INestApplicationContext } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { randomUUID } from 'node:crypto';
-import { createServer } from 'node:net';
 import { LedgerConfig, loadConfig } from '@ledger/config';
 import { createApiApp } from '../../apps/balance-api/src/bootstrap';
 import { ProjectorModule } from '../../apps/projector/src/projector.module';
+import { freePort } from './processes';
 import { createTestDatabase, TestDatabase } from './test-database';
 
 export interface LedgerApp {
@@ -56,14 +56,3 @@ export async function startLedgerApp(options: { projector?: boolean; env?: Recor
   };
 }
 
-/** A port free right now, so the configured public base URL (and every href) is known before start. */
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}

@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { createKafka } from '@ledger/kafka-publisher';
-import { waitFor } from '@ledger/testing';
+import { readBucketStates } from '../../../../test/support/bucket-states';
 import { LedgerApp, startLedgerApp } from '../../../../test/support/ledger-app';
 
 jest.setTimeout(60_000);
@@ -39,21 +38,9 @@ describe('a topup through HTTP, end to end', () => {
     expect(one.status).toBe(200);
     expect(await one.json()).toEqual(activity[0]);
 
-    const kafka = createKafka({ brokers: app.config.kafkaBrokers, clientId: 'ledger-flow-e2e' });
-    const consumer = kafka.consumer({ groupId: `e2e-${randomUUID()}` });
-    const states: { version: number; amount: { amount: number } }[] = [];
-    await consumer.connect();
-    await consumer.subscribe({ topic: app.config.topics.bucketState, fromBeginning: true });
-    await consumer.run({ eachMessage: async ({ message }) => {
-      if (String(message.key) === bucket.id) states.push(JSON.parse(String(message.value)));
-    } });
-    try {
-      await waitFor('the three states of the bucket on Kafka', () => (states.length >= 3 ? states : undefined), 30_000);
-      // Every state change is published: opened (0), topup requested (1), credited (2).
-      expect(states.map((s) => s.version)).toEqual([0, 1, 2]);
-      expect(states[states.length - 1].amount.amount).toBe(15.75);
-    } finally {
-      await consumer.disconnect();
-    }
+    const states = await readBucketStates(app.config.kafkaBrokers, app.config.topics.bucketState, bucket.id, 3);
+    // Every state change is published: opened (0), topup requested (1), credited (2).
+    expect(states.map((s) => s.version)).toEqual([0, 1, 2]);
+    expect(states[2].amount.amount).toBe(15.75);
   });
 });
