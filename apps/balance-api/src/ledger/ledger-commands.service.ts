@@ -71,16 +71,22 @@ export class LedgerCommands {
     return this.reads.get('topup', topupId);
   }
 
+  /**
+   * A named bucket is taken as named: the decision refuses an unknown or deleted one from its own
+   * stream (BUCKET.NOT_FOUND), which is authoritative where the read model may lag. Only a lookup
+   * by product needs the read model's candidates.
+   */
   private async target(body: Body, purpose: 'topup' | 'adjustment'): Promise<{ bucketId: string; openIfMissing?: boolean }> {
     const bucketId = (body.bucket as { id?: string } | undefined)?.id;
+    if (bucketId !== undefined) return { bucketId };
     const productId = (body.product as { id?: string } | undefined)?.id;
     const type = body.type as string | undefined;
-    const candidates = bucketId === undefined && productId !== undefined ? await this.reads.bucketCandidates(productId) : [];
-    const exists = bucketId !== undefined && (await this.reads.find('bucket', bucketId)) !== undefined;
-    const resolution = resolveBucket({ purpose, bucketId, productId, type }, bucketId !== undefined && exists ? [{ id: bucketId, productIds: [] }] : candidates);
+    const candidates = productId === undefined ? [] : await this.reads.bucketCandidates(productId);
+    const resolution = resolveBucket({ purpose, productId, type }, candidates);
     if (resolution.kind === 'existing') return { bucketId: resolution.bucketId };
     return { bucketId: uuidv5(`${productId}\u0000${type ?? ''}`, BUCKET_ID_NAMESPACE), openIfMissing: true };
   }
+
 
   private run(bucketId: string, operation: string, command: Omit<BucketCommand, 'metadata'>, body: Body, ctx: RequestContext): Promise<CommandOutcome> {
     const metadata = { now: new Date().toISOString(), correlationId: ctx.correlationId, commandId: ctx.idempotencyKey && `${operation}:${ctx.idempotencyKey}` };
