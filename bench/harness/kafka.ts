@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { createKafka, ensureTopics } from '@ledger/kafka-publisher';
 import type { OutgoingMessage } from '@ledger/kafka-publisher';
+import { OutboxEntry, entryMessages } from '@ledger/read-model';
 
 export const BROKERS = (process.env.KAFKA_BROKERS ?? '127.0.0.1:9092').split(',');
 
@@ -36,21 +37,21 @@ const EVENT = (id: string, v: number) => JSON.stringify({ eventId: randomUUID(),
     amountAfter: { amount: 112.5, units: 'EUR' } } });
 
 /**
- * Message `i` of a stream shaped like the projection's (README "Kafka topics"): even i a
- * bucket-state, odd i a balance-event message, with the six headers, over 1,000 buckets.
+ * Outbox row `i` as the projector writes it (one per event, standing for a bucket-state and a
+ * balance-event message with the six headers; README "Kafka topics"), over 1,000 buckets.
  */
-export function ledgerMessage(i: number, topics: { bucketState: string; balanceEvents: string }): OutgoingMessage {
-  const event = Math.floor(i / 2);
-  const id = `bench-bucket-${event % 1000}`;
-  const v = Math.floor(event / 1000);
-  const state = i % 2 === 0;
-  const headers = { 'event-id': randomUUID(), 'event-type': 'BalanceToppedUp', version: String(v), 'correlation-id': randomUUID(),
-    'content-type': 'application/json', 'schema-version': state ? 'ledger.bucket-state.v1' : 'ledger.balance-event.v1' };
-  return state
-    ? { topic: topics.bucketState, key: id, value: STATE(id, v), headers }
-    : { topic: topics.balanceEvents, key: id, value: EVENT(id, v), headers };
+export function ledgerEntry(i: number): OutboxEntry {
+  const id = `bench-bucket-${i % 1000}`;
+  const v = Math.floor(i / 1000);
+  return { bucket_id: id, event_id: randomUUID(), event_type: 'BalanceToppedUp', version: String(v), correlation_id: randomUUID(),
+    state: STATE(id, v), deleted: false, event: EVENT(id, v) };
 }
 
+export function ledgerEntries(from: number, count: number): OutboxEntry[] {
+  return Array.from({ length: count }, (_, n) => ledgerEntry(from + n));
+}
+
+/** The messages of `count` outbox rows, as the relay makes them (two per row). */
 export function ledgerMessages(from: number, count: number, topics: { bucketState: string; balanceEvents: string }): OutgoingMessage[] {
-  return Array.from({ length: count }, (_, n) => ledgerMessage(from + n, topics));
+  return ledgerEntries(from, count).flatMap((entry) => entryMessages(entry, topics));
 }

@@ -1,4 +1,4 @@
-import { startLedgerApp, LedgerApp } from '../support/ledger-app';
+import { startLedgerApp, startSecondApi, LedgerApp } from '../support/ledger-app';
 import {
   adjustmentBody, ApiResponse, bucketAmount, countEvents, createBucket, expectStatus, mapWithConcurrency, topupBody, v2Client, V2Client,
 } from './v2-client';
@@ -109,6 +109,53 @@ describe('TMF654 v2 under concurrency', () => {
       }));
       expect(await countEvents(app.db.pool)).toBe(eventsBefore);
       expect(await bucketAmount(api, bucketId)).toEqual({ amount: 60, units: 'EUR' });
+    });
+  });
+
+  describe('two API processes on one database, each remembering the bucket states it decided on', () => {
+    let second: { v2: string; close(): Promise<void> };
+    let other: V2Client;
+
+    beforeAll(async () => {
+      second = await startSecondApi(app);
+      other = v2Client(second.v2);
+    });
+    afterAll(async () => {
+      await second?.close();
+    });
+
+    it('decides a debit on the balance the other process credited, not on the one it remembers', async () => {
+      const bucketId = (await createBucket(api, { amount: { amount: 0, units: 'EUR' } })).id;
+      expectStatus(await api.post('/balanceAdjustment', adjustmentBody(bucketId, 1)), 201);
+      expectStatus(await other.post('/balanceTopup', topupBody(bucketId, 10)), 201);
+      // This process last saw 1 EUR: a debit of 5 is possible only on what the other one wrote.
+      const debit = await api.post('/balanceAdjustment', adjustmentBody(bucketId, -5));
+      expectStatus(debit, 201);
+      expect(await bucketAmount(api, bucketId)).toEqual({ amount: 6, units: 'EUR' });
+      const refused = await other.post('/balanceAdjustment', adjustmentBody(bucketId, -7));
+      expectStatus(refused, 422);
+      expect(refused.body.code).toBe('BUCKET.INSUFFICIENT_BALANCE');
+    });
+
+    it('loses no update when both race on one bucket: 100 credits of 1 split between them end at exactly 100 more', async () => {
+      const bucketId = (await createBucket(api, { amount: { amount: 5, units: 'EUR' } })).id;
+      const responses = await mapWithConcurrency(Array.from({ length: 100 }, (_, i) => i), 16, (i) =>
+        (i % 2 === 0 ? api : other).post('/balanceAdjustment', adjustmentBody(bucketId, 1)));
+      expect(responses.filter((r) => r.status !== 201).map((r) => `${r.status} ${r.text}`)).toEqual([]);
+      expect(await bucketAmount(api, bucketId)).toEqual({ amount: 105, units: 'EUR' });
+      expect(await bucketAmount(other, bucketId)).toEqual({ amount: 105, units: 'EUR' });
+      expect(await countEvents(app.db.pool, `bucket-${bucketId}`)).toBe(101);
+    });
+
+    it('credits once when one Idempotency-Key reaches both processes', async () => {
+      const bucketId = (await createBucket(api, { amount: { amount: 1, units: 'EUR' } })).id;
+      const headers = { 'idempotency-key': `both-${bucketId}` };
+      const first = await api.post('/balanceTopup', topupBody(bucketId, 4), { headers });
+      const again = await other.post('/balanceTopup', topupBody(bucketId, 4), { headers });
+      expectStatus(first, 201);
+      expectStatus(again, 201);
+      expect(again.body.id).toBe(first.body.id);
+      expect(await bucketAmount(other, bucketId)).toEqual({ amount: 5, units: 'EUR' });
     });
   });
 });

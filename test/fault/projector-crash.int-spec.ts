@@ -75,15 +75,29 @@ describe('the projector killed mid-batch at random points and restarted', () => 
     });
   }
 
+  /**
+   * A batch is one statement (ledger_project_batch), its own transaction: running it is being
+   * inside one. An explicit block (between statements, or past its first) counts too.
+   */
+  const BUSY = `state = 'idle in transaction' OR (state = 'active' AND (xact_start < query_start OR query LIKE '%ledger_project_batch(%'))`;
+
   async function projectionInTransaction(): Promise<boolean> {
     const { rows } = await db.pool.query<{ busy: boolean }>(
-      // Inside an explicit transaction block: between statements, or running one that is not the
-      // block's first (an implicit one-statement transaction starts with its statement).
-      `SELECT bool_or(state = 'idle in transaction' OR (state = 'active' AND xact_start < query_start)) AS busy
-         FROM pg_stat_activity WHERE datname = current_database() AND application_name = $1`,
+      `SELECT bool_or(${BUSY}) AS busy FROM pg_stat_activity WHERE datname = current_database() AND application_name = $1`,
       [PROJECTION_SESSION],
     );
     return rows[0]?.busy === true;
+  }
+
+  /**
+   * Watches from inside the server until a batch is in flight (true) or `timeoutMs` passed: a
+   * batch takes a few milliseconds, about what one look from here costs, so a poll from Node
+   * would mostly miss it. pg_stat_clear_snapshot: a transaction otherwise sees one snapshot of
+   * pg_stat_activity throughout.
+   */
+  async function batchInFlight(timeoutMs: number): Promise<boolean> {
+    const { rows } = await db.pool.query<{ busy: boolean }>('SELECT fault_wait_for_batch($1, $2) AS busy', [PROJECTION_SESSION, timeoutMs]);
+    return rows[0].busy;
   }
 
   async function outboxRows(): Promise<number> {
@@ -105,14 +119,11 @@ describe('the projector killed mid-batch at random points and restarted', () => 
       await ready;
       if (mode === 'random after ready') {
         await sleep(random() * 1_500);
-      } else {
-        // Poll until a batch is half written, up to 5 s (with the backlog built up while the
-        // previous instance was down, the first catch-up batch is usually already running).
-        const deadline = Date.now() + 5_000;
-        while (Date.now() < deadline && !(await projectionInTransaction())) await sleep(1);
       }
     }
-    const insideTransaction = await projectionInTransaction();
+    // Up to 5 s for a batch to be half written (with the backlog built up while the previous
+    // instance was down, the first catch-up batch is often already running); killed at once.
+    const insideTransaction = mode === 'inside a projection transaction' ? await batchInFlight(5_000) : await projectionInTransaction();
     const atMs = Date.now() - proc.startedAt;
     const status = await proc.kill('SIGKILL');
     if (status.signal !== 'SIGKILL') throw new Error(`projector#${n} exited by itself (${JSON.stringify(status)}) before the kill:\n${proc.tail()}`);
@@ -125,6 +136,18 @@ describe('the projector killed mid-batch at random points and restarted', () => 
     console.log(`projector-crash: FAULT_SEED=${SEED}`);
     const random = seededRandom(SEED);
     db = await createTestDatabase();
+    await db.pool.query(`CREATE FUNCTION fault_wait_for_batch(app text, timeout_ms int) RETURNS boolean LANGUAGE plpgsql AS $$
+      DECLARE deadline timestamptz := clock_timestamp() + make_interval(secs => timeout_ms / 1000.0);
+      BEGIN
+        LOOP
+          PERFORM pg_stat_clear_snapshot();
+          IF EXISTS (SELECT FROM pg_stat_activity WHERE datname = current_database() AND application_name = app AND (${BUSY})) THEN
+            RETURN true;
+          END IF;
+          IF clock_timestamp() > deadline THEN RETURN false; END IF;
+          PERFORM pg_sleep(0.0002);
+        END LOOP;
+      END $$`);
     store = new PostgresEventStore(db.pool, db.url);
     kafka = createKafka({ brokers: BROKERS, clientId: `fault-crash-reader-${suffix}` });
     workload = new BucketWorkload(store, seededRandom(SEED ^ 0x5eed), Array.from({ length: BUCKETS }, (_, i) => `fb-${suffix}-${i}`));

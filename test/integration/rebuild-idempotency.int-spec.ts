@@ -1,6 +1,6 @@
 import { Client } from 'pg';
 import { PostgresEventStore, RecordedEvent } from '@ledger/event-store';
-import { LedgerProjection } from '@ledger/read-model';
+import { CheckpointStore, LedgerProjection, writeBatch } from '@ledger/read-model';
 import { createTestDatabase, TestDatabase } from '@ledger/testing';
 import { BucketHistory, appendHistory } from '../../libs/read-model/src/rebuild/testing/bucket-history';
 import { readModelSnapshot } from '../../libs/read-model/src/rebuild/testing/read-model-snapshot';
@@ -12,14 +12,21 @@ describe('LedgerProjection: the same event delivered twice leaves the read model
   let store: PostgresEventStore;
   let events: RecordedEvent[];
 
-  /** One batch in its own transaction, as the runner applies it (publishing on). */
+  /**
+   * One batch in one statement, as a freshly started runner applies it (publishing on, nothing in
+   * memory). The checkpoint is put back to the start first: that is what lets the same events be
+   * delivered again, which the checkpoint's compare-and-set otherwise rules out. Other versions'
+   * checkpoints are dropped, so none of them counts as having published these events already.
+   */
   async function applyBatch(batch: RecordedEvent[], modelVersion: number): Promise<void> {
     const client = new Client({ connectionString: db.url });
     await client.connect();
     try {
-      await client.query('BEGIN');
-      await projection.apply(batch, { client, modelVersion, publish: () => true });
-      await client.query('COMMIT');
+      await client.query('DELETE FROM projection_checkpoints WHERE projection = $1 AND version <> $2', [projection.name, modelVersion]);
+      await new CheckpointStore(client, projection.name, modelVersion).load();
+      await client.query('UPDATE projection_checkpoints SET commit_pos = 0, prepare_pos = 0 WHERE projection = $1 AND version = $2', [projection.name, modelVersion]);
+      const write = await projection.apply(batch, { client, modelVersion, publish: () => true, memory: new Map() });
+      await writeBatch(client, { projection: projection.name, modelVersion, from: 'start', to: batch[batch.length - 1].position, events: batch.length }, write);
     } finally {
       await client.end();
     }

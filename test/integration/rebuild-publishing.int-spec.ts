@@ -1,6 +1,7 @@
 import { Position, PostgresEventStore, RecordedEvent } from '@ledger/event-store';
 import {
-  LedgerProjection, Projection, ProjectionRunner, ServingVersionRunner, atOrPast, rebuildReadModel, verifyReadModel,
+  LedgerProjection, OutboxEntry, Projection, ProjectionRunner, ServingVersionRunner, atOrPast, entryMessages, rebuildReadModel,
+  verifyReadModel,
 } from '@ledger/read-model';
 import { createTestDatabase, TestDatabase, waitFor } from '@ledger/testing';
 import { BucketHistory, appendHistory } from '../../libs/read-model/src/rebuild/testing/bucket-history';
@@ -37,10 +38,10 @@ async function publishHistory({ db, store, history }: Ledger, steps: number): Pr
   return head;
 }
 
+/** The event ids of the outbox's balance-event messages, or of its bucket-state messages, in publishing order. */
 async function outboxEventIds(db: TestDatabase, topic: string): Promise<string[]> {
-  const { rows } = await db.pool.query<{ event_id: string }>(
-    `SELECT headers->>'event-id' AS event_id FROM outbox WHERE topic = $1 ORDER BY id`, [topic]);
-  return rows.map((r) => r.event_id);
+  const { rows } = await db.pool.query<{ id: string } & OutboxEntry>('SELECT * FROM outbox ORDER BY id');
+  return rows.flatMap((row) => entryMessages(row, TOPICS)).filter((m) => m.topic === topic).map((m) => m.headers['event-id']);
 }
 
 async function eventsAfter(store: PostgresEventStore, position: Position): Promise<RecordedEvent[]> {

@@ -56,3 +56,15 @@ export async function startLedgerApp(options: { projector?: boolean; env?: Recor
   };
 }
 
+/**
+ * Another balance-api process on the same database and topics as `app`, without a projector: it
+ * shares nothing with the first but PostgreSQL, as a second instance behind a load balancer would.
+ */
+export async function startSecondApi(app: LedgerApp): Promise<{ v2: string; close(): Promise<void> }> {
+  const port = await freePort();
+  const config = { ...app.config, port, publicBaseUrl: app.config.publicBaseUrl };
+  const api = await createApiApp(config, { logger: ['error', 'warn'] });
+  await api.listen(port, '127.0.0.1');
+  return { v2: `http://127.0.0.1:${port}/tmf-api/prepayBalanceManagement/v2`, close: () => api.close() };
+}
+

@@ -8,6 +8,8 @@ import { PG_POOL } from '@ledger/postgres';
 import {
   AdvisoryLock,
   LedgerProjection,
+  OutboxEntry,
+  entryMessages,
   OUTBOX_RELAY_LOCK_KEY,
   ServingVersionRunner,
   measureProjectionLag,
@@ -80,6 +82,7 @@ export class ProjectorService implements OnApplicationBootstrap, OnApplicationSh
     this.relay = new OutboxRelay({
       client,
       publisher: new KafkajsPublisher(this.kafka),
+      messages: (row) => entryMessages(row as unknown as OutboxEntry, this.config.topics),
       onConnectionLost: () => {
         void this.relayLock.release().then(() => this.startRelay());
       },

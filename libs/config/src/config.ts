@@ -17,6 +17,8 @@ export interface LedgerConfig {
   topics: { bucketState: string; balanceEvents: string; partitions: number; eventsRetentionMs: number };
   readYourWritesTimeoutMs: number;
   requestBodyLimit: string;
+  /** Buckets whose folded state the command handler keeps between commands (0: read every stream). */
+  commandCacheBuckets: number;
 }
 
 export class ConfigError extends Error {
@@ -110,6 +112,7 @@ export function loadConfig(env: Env = process.env): LedgerConfig {
     },
     readYourWritesTimeoutMs: int(env, 'READ_YOUR_WRITES_TIMEOUT_MS', 3000, 0, 60_000),
     requestBodyLimit: str(env, 'REQUEST_BODY_LIMIT', '64kb'),
+    commandCacheBuckets: int(env, 'COMMAND_CACHE_BUCKETS', 20_000, 0, 10_000_000),
   });
 }
 

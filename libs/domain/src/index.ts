@@ -86,7 +86,7 @@ export {
   isLive,
 } from './bucket/bucket.state';
 export { bucketStatusAt, effectiveStatus } from './bucket/bucket.guards';
-export { evolve } from './bucket/bucket.evolve';
+export { evolve, evolveOwned } from './bucket/bucket.evolve';
 export { bucketDecider, decide, foldBucket } from './bucket/bucket.decider';
 export {
   type BucketCandidate,

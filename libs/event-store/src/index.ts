@@ -7,6 +7,8 @@ export { InMemoryEventStore } from './in-memory/in-memory-event-store';
 export type { InMemoryEventStoreOptions } from './in-memory/in-memory-event-store';
 export { PostgresEventStore } from './postgres/postgres-event-store';
 export type { PostgresEventStoreOptions } from './postgres/postgres-event-store';
+export { NotificationListener } from './postgres/notification-listener';
+export type { NotificationListenerOptions } from './postgres/notification-listener';
 export { EventStoreDbEventStore } from './eventstoredb/eventstoredb-event-store';
 export type { EventStoreDbEventStoreOptions } from './eventstoredb/eventstoredb-event-store';
 export type { SubscriptionTiming } from './subscription/catch-up-subscription';

@@ -3,15 +3,22 @@ import { Client } from 'pg';
 import { createTestDatabase, TestDatabase, waitFor } from '@ledger/testing';
 import { createKafka } from './kafka-client';
 import { KafkajsPublisher, MessagePublisher, OutgoingMessage } from './message-publisher';
-import { OutboxRelay } from './outbox-relay';
+import { OutboxRelay, OutboxRow } from './outbox-relay';
 
 const brokers = (process.env.KAFKA_BROKERS ?? '127.0.0.1:9092').split(',');
 
-async function insertOutbox(db: TestDatabase, topic: string, values: string[]): Promise<void> {
-  for (const value of values) {
-    await db.pool.query('INSERT INTO outbox (topic, key, value, headers) VALUES ($1, $2, $3, $4)', [topic, 'bucket-1', value, { version: value }]);
+/** One outbox row per value, standing for one message on `topic` (the projection's format is tested with the projection). */
+async function insertOutbox(db: TestDatabase, values: string[]): Promise<void> {
+  for (const [version, value] of values.entries()) {
+    await db.pool.query(
+      `INSERT INTO outbox (bucket_id, event_id, event_type, version, correlation_id, state, event)
+       VALUES ('bucket-1', $1, 'BalanceAdjusted', $2, 'c', NULL, $3)`, [randomUUID(), version, value]);
   }
 }
+
+const oneMessage = (topic: string) => (row: OutboxRow) => [
+  { topic, key: String(row.bucket_id), value: String(row.event), headers: { version: String(row.version) } },
+];
 
 const backlog = async (db: TestDatabase) => Number((await db.pool.query('SELECT count(*) AS n FROM outbox')).rows[0].n);
 
@@ -35,9 +42,9 @@ describe('the outbox relay', () => {
     await admin.connect();
     await admin.createTopics({ topics: [{ topic, numPartitions: 3 }], waitForLeaders: true });
     const values = Array.from({ length: 50 }, (_, i) => String(i));
-    await insertOutbox(db, topic, values);
+    await insertOutbox(db, values);
 
-    const relay = new OutboxRelay({ client, publisher: new KafkajsPublisher(kafka), batchSize: 7, idleMs: 20 });
+    const relay = new OutboxRelay({ client, publisher: new KafkajsPublisher(kafka), messages: oneMessage(topic), batchSize: 7, idleMs: 20 });
     relay.start();
     const received: string[] = [];
     const consumer = kafka.consumer({ groupId: `relay-${randomUUID()}` });
@@ -66,8 +73,8 @@ describe('the outbox relay', () => {
       },
       async close() {},
     };
-    await insertOutbox(db, 't', ['a', 'b', 'c']);
-    const relay = new OutboxRelay({ client, publisher: flaky, idleMs: 10, maxBackoffMs: 50 });
+    await insertOutbox(db, ['a', 'b', 'c']);
+    const relay = new OutboxRelay({ client, publisher: flaky, messages: oneMessage('t'), idleMs: 10, maxBackoffMs: 50 });
     relay.start();
     await waitFor('the rows after three failures', () => (published.length >= 3 ? published : undefined));
     await relay.stop();
@@ -77,7 +84,7 @@ describe('the outbox relay', () => {
 
   it('stops and reports when its lock connection is terminated', async () => {
     let lost = false;
-    const relay = new OutboxRelay({ client, publisher: { publish: async () => {}, close: async () => {} }, idleMs: 10, onConnectionLost: () => { lost = true; } });
+    const relay = new OutboxRelay({ client, publisher: { publish: async () => {}, close: async () => {} }, messages: oneMessage('t'), idleMs: 10, onConnectionLost: () => { lost = true; } });
     client.on('error', () => undefined);
     relay.start();
     const { rows } = await client.query<{ pid: number }>('SELECT pg_backend_pid() AS pid');

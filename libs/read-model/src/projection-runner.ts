@@ -2,18 +2,39 @@ import { Logger } from '@nestjs/common';
 import { Client } from 'pg';
 import { EventStore, Position, RecordedEvent, Subscription, comparePositions } from '@ledger/event-store';
 import { AdvisoryLock } from './advisory-lock';
-import { CheckpointStore, RetiredVersionError, StaleCheckpointError } from './checkpoint-store';
+import { CheckpointStore, RetiredVersionError, StaleCheckpointError, checkpointError, positionColumns } from './checkpoint-store';
 
 export interface ProjectionContext {
+  /** The runner's lock session, outside any transaction: reads see every batch committed so far. */
   client: Client;
   modelVersion: number;
-  /** False while a rebuild replays events whose state was already published to Kafka. */
+  /**
+   * False for an event some version has certainly published already (a rebuild replaying what the
+   * serving version passed). True may still be filtered by the batch statement, which alone sees
+   * where the other live versions are under their locks.
+   */
   publish: (event: RecordedEvent) => boolean;
+  /**
+   * What the projection keeps between batches of this runner. Emptied whenever a batch fails or
+   * the lock is taken anew, so it only ever holds what committed batches wrote.
+   */
+  memory: Map<string, unknown>;
+}
+
+/**
+ * A batch's writes, made by one call of the projection's SQL function `fn` in its own
+ * transaction. The runner passes the checkpoint move first (projection, version, from commit,
+ * from prepare, to commit, to prepare, events) and `args` after it; `fn` must call
+ * projection_advance before writing and return its (published_commit, published_prepare).
+ */
+export interface ProjectionWrite {
+  fn: string;
+  args: unknown[];
 }
 
 export interface Projection {
   readonly name: string;
-  apply(events: RecordedEvent[], ctx: ProjectionContext): Promise<void>;
+  apply(events: RecordedEvent[], ctx: ProjectionContext): Promise<ProjectionWrite>;
 }
 
 export interface ProjectionRunnerOptions {
@@ -36,7 +57,7 @@ const later = (a: Position | undefined, b: Position | undefined) => (!a ? b : !b
  * the read model, writes outbox rows and moves the checkpoint, all in one transaction, so a crash
  * at any point replays a batch whose writes never committed. A failed batch restarts the
  * subscription from the stored checkpoint after a backoff. While a rebuild runs beside the serving
- * version, each event is published by whichever version passes it first (see lockLiveVersions),
+ * version, each event is published by whichever version passes it first (see projection_advance),
  * so Kafka sees it once; a retired version can no longer write at all.
  */
 export class ProjectionRunner {
@@ -48,6 +69,9 @@ export class ProjectionRunner {
   private restarts = 0;
   private backoff: { timer: NodeJS.Timeout; resolve: () => void } | undefined;
   private position: Position | 'start' = 'start';
+  /** The furthest other live version, as the last batch statement saw it. */
+  private publishedByOthers: Position | undefined;
+  private memory = new Map<string, unknown>();
 
   constructor(private readonly options: ProjectionRunnerOptions) {
     const { projection, modelVersion } = options;
@@ -73,10 +97,11 @@ export class ProjectionRunner {
       const client = await this.lock.acquire(() => this.stopped);
       if (!client) return;
       this.logger.log('holds the projection lock; catching up');
-      const checkpoints = new CheckpointStore(client, this.options.projection.name, this.options.modelVersion);
-      this.position = await checkpoints.load();
-      this.catchingUp = this.catchUp(client, checkpoints).then(
-        () => this.follow(client, checkpoints),
+      this.memory = new Map();
+      this.publishedByOthers = undefined;
+      this.position = await new CheckpointStore(client, this.options.projection.name, this.options.modelVersion).load();
+      this.catchingUp = this.catchUp(client).then(
+        () => this.follow(client),
         (error: unknown) => void this.restart(error),
       );
     } catch (error) {
@@ -88,7 +113,7 @@ export class ProjectionRunner {
    * Far behind (a rebuild, a projector back from downtime), batches are read ahead: the next one
    * is fetched and parsed while this one is written. It ends at the first short batch: the head.
    */
-  private async catchUp(client: Client, checkpoints: CheckpointStore): Promise<void> {
+  private async catchUp(client: Client): Promise<void> {
     const size = this.batchSize;
     // Settled into a value at once: a read that fails while a batch is written is no unhandled rejection.
     const read = (from: Position | 'start'): Promise<{ events: RecordedEvent[] } | { error: unknown }> =>
@@ -99,14 +124,14 @@ export class ProjectionRunner {
       if ('error' in result) throw result.error;
       const { events } = result;
       if (events.length === size) next = read(events[events.length - 1].position);
-      await this.handle(client, checkpoints, events);
+      await this.handle(client, events);
       if (events.length < size) return;
     }
   }
 
-  private follow(client: Client, checkpoints: CheckpointStore): void {
+  private follow(client: Client): void {
     if (this.stopped) return;
-    this.subscription = this.options.store.subscribe(this.position, (batch) => this.handle(client, checkpoints, batch), {
+    this.subscription = this.options.store.subscribe(this.position, (batch) => this.handle(client, batch), {
       batchSize: this.batchSize,
       onError: (error) => void this.restart(error),
     });
@@ -116,18 +141,23 @@ export class ProjectionRunner {
     return this.options.batchSize ?? 1000;
   }
 
-  private async handle(client: Client, checkpoints: CheckpointStore, batch: RecordedEvent[]): Promise<void> {
+  /**
+   * One batch, one statement: the projection folds the events into its writes, and its SQL
+   * function makes them together with the checkpoint's compare-and-set in a single transaction,
+   * so a crash anywhere leaves either all of it or none. A failure empties the memory before the
+   * restart, which folds the batch again from committed rows.
+   */
+  private async handle(client: Client, batch: RecordedEvent[]): Promise<void> {
     if (batch.length === 0) return;
     const last = batch[batch.length - 1].position;
-    await client.query('BEGIN');
+    const { projection, modelVersion } = this.options;
+    const published = later(this.options.publishedUpTo, this.publishedByOthers);
+    const publish = (e: RecordedEvent) => published === undefined || comparePositions(e.position, published) > 0;
     try {
-      const publishedUpTo = later(this.options.publishedUpTo, await checkpoints.lockLiveVersions());
-      const publish = (e: RecordedEvent) => publishedUpTo === undefined || comparePositions(e.position, publishedUpTo) > 0;
-      await this.options.projection.apply(batch, { client, modelVersion: this.options.modelVersion, publish });
-      await checkpoints.advance(this.position, last, batch.length);
-      await client.query('COMMIT');
+      const write = await projection.apply(batch, { client, modelVersion, publish, memory: this.memory });
+      this.publishedByOthers = await writeBatch(client, { projection: projection.name, modelVersion, from: this.position, to: last, events: batch.length }, write);
     } catch (error) {
-      await client.query('ROLLBACK').catch(() => undefined);
+      this.memory = new Map();
       throw error;
     }
     this.position = last;
@@ -162,5 +192,35 @@ export class ProjectionRunner {
     await this.catchingUp;
     await this.subscription?.stop().catch(() => undefined);
     await this.lock.release();
+  }
+}
+
+export interface BatchCheckpoint {
+  projection: string;
+  modelVersion: number;
+  from: Position | 'start';
+  to: Position;
+  events: number;
+}
+
+/**
+ * Makes a projection's writes and moves its checkpoint in one statement (one transaction when
+ * the client is outside one). Returns the furthest checkpoint of the other live versions, as
+ * projection_advance saw it under its locks; throws RetiredVersionError or StaleCheckpointError
+ * when the checkpoint may not move.
+ */
+export async function writeBatch(client: Client, checkpoint: BatchCheckpoint, write: ProjectionWrite): Promise<Position | undefined> {
+  if (!/^[a-z_][a-z0-9_]*$/.test(write.fn)) throw new Error(`projection function name ${JSON.stringify(write.fn)} is not a plain identifier`);
+  const placeholders = Array.from({ length: 7 + write.args.length }, (_, i) => `$${i + 1}`).join(', ');
+  try {
+    const { rows: [row] } = await client.query<{ published_commit: string | null; published_prepare: string | null }>({
+      name: `projection/${write.fn}`,
+      text: `SELECT published_commit, published_prepare FROM ${write.fn}(${placeholders})`,
+      values: [checkpoint.projection, checkpoint.modelVersion, ...positionColumns(checkpoint.from), ...positionColumns(checkpoint.to),
+        checkpoint.events, ...write.args],
+    });
+    return row.published_commit === null ? undefined : { commit: BigInt(row.published_commit), prepare: BigInt(row.published_prepare as string) };
+  } catch (error) {
+    throw checkpointError(error, checkpoint.projection, checkpoint.modelVersion);
   }
 }

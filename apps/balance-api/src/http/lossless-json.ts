@@ -1,13 +1,15 @@
 import { HttpException } from '@nestjs/common';
 import express, { NextFunction, Request, RequestHandler, Response } from 'express';
-import { LosslessNumber, parse, stringify } from 'lossless-json';
+import { LosslessNumber, parse } from 'lossless-json';
 import { InexactNumber, tmfError } from '@ledger/contracts';
+import { toExactJson } from '@ledger/read-model';
 
 /**
  * Exact JSON numbers in both directions. `JSON.parse` would turn 0.1000000000000000000001 into 0.1
  * and the ledger would book an amount the client never sent; `JSON.stringify` cannot write an
  * amount with more digits than a double holds. Requests keep every number that a JS number
- * represents exactly and mark the others; responses write `LosslessNumber`s verbatim.
+ * represents exactly and mark the others; responses write `LosslessNumber`s and Quantity amounts
+ * verbatim (toExactJson).
  */
 const JSON_MEDIA_TYPES = new Set(['application/json', 'application/merge-patch+json']);
 
@@ -119,7 +121,7 @@ export function losslessJsonResponse(): RequestHandler {
   return function losslessJsonResponse(_req: Request, res: Response, next: NextFunction): void {
     res.json = function json(body?: unknown): Response {
       if (!res.get('Content-Type')) res.type('application/json');
-      return res.send(stringify(body));
+      return res.send(toExactJson(body));
     };
     next();
   };

@@ -1,4 +1,4 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, OnModuleDestroy } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { v5 as uuidv5 } from 'uuid';
 import { Pool } from 'pg';
@@ -22,7 +22,7 @@ type Body = Record<string, unknown>;
 
 /** Turns validated requests into domain commands, runs them, and answers with the read model's view. */
 @Injectable()
-export class LedgerCommands {
+export class LedgerCommands implements OnModuleDestroy {
   private readonly waiter: ProjectionWaiter;
 
   constructor(
@@ -31,7 +31,11 @@ export class LedgerCommands {
     @Inject(PG_POOL) pool: Pool,
     @Inject(LEDGER_CONFIG) private readonly config: LedgerConfig,
   ) {
-    this.waiter = new ProjectionWaiter(pool);
+    this.waiter = new ProjectionWaiter({ pool, databaseUrl: config.databaseUrl });
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    await this.waiter.close();
   }
 
   async openBucket(dto: object, ctx: RequestContext): Promise<Doc> {
@@ -101,16 +105,21 @@ export class LedgerCommands {
     return outcome.position ? this.waiter.waitFor(outcome.position, this.config.readYourWritesTimeoutMs) : true;
   }
 
-  /** Read-your-writes: wait (bounded) for the projection, then answer from the read model. */
+  /**
+   * Read-your-writes: wait (bounded) for the projection, so a GET after the 201 shows the write.
+   * The body is the projection's own pure fold of the command's events: a new topup, adjustment
+   * or bucket is exactly what those events say, so reading the row back would only cost a query.
+   * A repeated command answers from the read model instead, which may have moved on since.
+   */
   private async answer(kind: ResourceKind, outcome: CommandOutcome, id: string | undefined): Promise<Doc> {
     await this.settle(outcome);
-    const doc = id === undefined ? undefined : await this.reads.find(kind, id);
-    return doc ?? this.reads.present(kind, fallbackView(kind, outcome));
+    const doc = outcome.duplicate && id !== undefined ? await this.reads.find(kind, id) : undefined;
+    return doc ?? this.reads.present(kind, viewOf(kind, outcome));
   }
 }
 
-/** When the projection lags past the timeout, the same pure fold builds the answer from the events. */
-function fallbackView(kind: ResourceKind, outcome: CommandOutcome): Doc {
+/** The read model's document for the resource the command created, folded from its events. */
+function viewOf(kind: ResourceKind, outcome: CommandOutcome): Doc {
   let bucket: Doc | undefined;
   let view: Doc = {};
   for (const [i, e] of outcome.events.entries()) {

@@ -4,7 +4,7 @@ import { LEDGER_CONFIG, LedgerConfig } from '@ledger/config';
 import { tmfError } from '@ledger/contracts';
 import { bucketStatusAt } from '@ledger/domain';
 import { PG_POOL } from '@ledger/postgres';
-import { Doc, Page, ReadModelQueries, ResourceKind, withExactAmounts } from '@ledger/read-model';
+import { Doc, Page, ReadModelQueries, ResourceKind } from '@ledger/read-model';
 import type { TmfQuery } from '../http/tmf-query';
 import { projectFields } from '../http/tmf-query';
 
@@ -15,7 +15,10 @@ const PATHS: Record<ResourceKind, string> = {
   activity: 'balanceActivity',
 };
 
-/** Reads from the serving read model, shaped as the v2 models: absolute href, exact numeric amounts. */
+/**
+ * Reads from the serving read model, shaped as the v2 models with absolute hrefs. Amounts stay
+ * decimal strings here; the response serializer writes them as exact JSON numbers.
+ */
 @Injectable()
 export class LedgerReads {
   private readonly queries: ReadModelQueries;
@@ -40,7 +43,7 @@ export class LedgerReads {
       const target = shaped[ref] as { id?: string } | undefined;
       if (target?.id) shaped[ref] = { ...target, href: this.href('bucket', target.id) };
     }
-    return withExactAmounts(shaped);
+    return shaped;
   }
 
   async find(kind: ResourceKind, id: string): Promise<Doc | undefined> {

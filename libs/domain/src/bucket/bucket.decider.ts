@@ -2,7 +2,7 @@ import { parseInstant } from '../time/time-period';
 import { adjustBalance } from './adjust-balance.decision';
 import type { BucketCommand } from './bucket.commands';
 import type { BucketEvent } from './bucket.events';
-import { evolve } from './bucket.evolve';
+import { evolve, evolveOwned } from './bucket.evolve';
 import type { DecisionTime } from './bucket.guards';
 import { type BucketState, initialState } from './bucket.state';
 import { changeBucketStatus, deleteBucket } from './bucket-status.decision';
@@ -39,9 +39,12 @@ export function decide(state: BucketState, command: BucketCommand): BucketEvent[
   }
 }
 
-/** Folds a stream's events from the initial state, as a command handler does before deciding. */
+/**
+ * Folds a stream's events from the initial state, as a command handler does before deciding.
+ * Linear in the stream's length: the state is new, so the fold may extend its records in place.
+ */
 export function foldBucket(events: readonly BucketEvent[]): BucketState {
-  return events.reduce(evolve, initialState());
+  return events.reduce(evolveOwned, initialState());
 }
 
 export const bucketDecider = { decide, evolve, initialState } as const;

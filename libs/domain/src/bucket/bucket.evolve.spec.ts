@@ -12,8 +12,8 @@ import {
 } from '../testing/bucket.fixtures';
 import { bucketDecider, decide, foldBucket } from './bucket.decider';
 import type { BucketEvent } from './bucket.events';
-import { evolve } from './bucket.evolve';
-import { type BucketState, bucketStream, initialState } from './bucket.state';
+import { evolve, evolveOwned } from './bucket.evolve';
+import { type BucketState, bucketStream, initialState, isLive } from './bucket.state';
 
 /** Runs commands through decide and evolve, as a command handler would against a stream. */
 function run(commands: Parameters<typeof decide>[1][]): { state: BucketState; events: BucketEvent[] } {
@@ -67,6 +67,31 @@ describe('evolve', () => {
 
   it('ignores an event that cannot apply to the state instead of throwing', () => {
     expect(evolve(initialState(), toppedUp('t-1', '1', '0', '1'))).toEqual(initialState());
+  });
+
+  it('folds in place (evolveOwned) to exactly the state the pure evolve reaches, event by event', () => {
+    const { events } = run([
+      openCommand({ amount: eur('10') }), topup('t-1', '2'), topup('t-2', '1', { status: 'in progress' }),
+      adjust('a-1', '-0.5'), confirm('t-2'), cancel('t-1'), adjust('a-2', '3'),
+    ]);
+    let pure = initialState();
+    let owned = initialState();
+    for (const event of events) {
+      pure = evolve(pure, event);
+      owned = evolveOwned(owned, event);
+      expect(owned).toEqual(pure);
+    }
+    expect(foldBucket(events)).toEqual(pure);
+  });
+
+  it('never changes the state passed to the pure evolve, so earlier states stay valid', () => {
+    const { events } = run([openCommand({ amount: eur('10') }), topup('t-1', '1', { status: 'in progress' }), confirm('t-1'), adjust('a-1', '-1')]);
+    const before = foldBucket(events.slice(0, 2));
+    const copy = (s: BucketState) => (isLive(s) ? { topups: new Map(s.topups), adjustmentIds: new Set(s.adjustmentIds) } : undefined);
+    const snapshot = copy(before);
+    const after = events.slice(2).reduce(evolve, before);
+    expect(copy(before)).toEqual(snapshot);
+    expect(copy(after)).not.toEqual(snapshot);
   });
 
   it('exposes the decider triple for a generic command handler', () => {

@@ -4,9 +4,11 @@ import { delay, Wait } from '../subscription/wake-signal';
 export interface NotificationListenerOptions {
   connectionString: string;
   channel: string;
-  onNotification: () => void;
+  /** With the payload; without one after each (re)connect, when notifications may have been missed. */
+  onNotification: (payload?: string) => void;
   onError?: (error: unknown) => void;
   reconnectDelayMs?: number;
+  applicationName?: string;
 }
 
 /**
@@ -47,7 +49,7 @@ export class NotificationListener {
   }
 
   private async listenUntilDisconnected(): Promise<void> {
-    const client = new Client({ connectionString: this.options.connectionString, application_name: 'event-store-listener' });
+    const client = new Client({ connectionString: this.options.connectionString, application_name: this.options.applicationName ?? 'event-store-listener' });
     this.client = client;
     // `on`, not `once`: a second 'error' without a listener would crash the process.
     const ended = new Promise<void>((resolve, reject) => {
@@ -58,7 +60,7 @@ export class NotificationListener {
     try {
       await client.connect();
       if (this.closed) return;
-      client.on('notification', () => this.options.onNotification());
+      client.on('notification', (message) => this.options.onNotification(message.payload));
       await client.query(`LISTEN ${this.options.channel}`);
       this.options.onNotification();
       await ended;

@@ -1,4 +1,5 @@
 import type { ClientBase, Pool } from 'pg';
+import type { LRUCache } from 'lru-cache';
 import type { AppendOptions, AppendResult, ExpectedRevision, NewEvent, Position } from '../event-store.port';
 import { assertExpectedRevision, CommandRecord, emptyAppendResult, repeatedCommandResult } from '../append-rules';
 import { GENESIS_HASH } from '../hash-chain';
@@ -16,23 +17,63 @@ export interface AppendRequest {
   recordedAt: string;
 }
 
-interface StreamHead {
+export interface StreamHead {
   lastRevision: bigint;
   lastHash: string;
 }
 
 /**
- * Two round trips: read the stream head and the command id, then hand the hashed events to
- * event_store.append_events, which writes them only if nothing moved in between. 'stale' means
- * something did: the caller tries again (appendInTransaction cannot come back stale).
+ * Heads of streams this process appended to or read to the end. A hint only: append_events
+ * checks the expected last revision under the stream's lock, and a revision's hash never changes,
+ * so a stale entry costs one more round trip and never a wrong write.
  */
-export async function appendOnce(db: Queryable, request: AppendRequest): Promise<AppendResult | 'stale'> {
+export class StreamHeads {
+  constructor(private readonly heads: LRUCache<string, StreamHead>) {}
+
+  /** The head to chain onto without asking the store, or undefined to ask it. null: a new stream. */
+  guess(stream: string, expected: ExpectedRevision): StreamHead | null | undefined {
+    const head = this.heads.get(stream);
+    if (expected === 'no_stream') return head ? undefined : null;
+    if (typeof expected === 'bigint') return head?.lastRevision === expected ? head : undefined;
+    return head;
+  }
+
+  seen(stream: string, head: StreamHead): void {
+    const known = this.heads.get(stream);
+    if (!known || known.lastRevision < head.lastRevision) this.heads.set(stream, head);
+  }
+
+  forget(stream: string): void {
+    this.heads.delete(stream);
+  }
+}
+
+/**
+ * One round trip when the stream's head is known (the command handler's case): chain onto it and
+ * let event_store.append_events check it. Otherwise, or when that finds the stream moved or the
+ * command id recorded, two: read the stream head and the command id, then append. 'stale' means
+ * the stream moved between the two: the caller tries again (appendInTransaction cannot come back
+ * stale).
+ */
+export async function appendOnce(db: Queryable, request: AppendRequest, heads?: StreamHeads): Promise<AppendResult | 'stale'> {
   const { stream, events, expected, options } = request;
+  const guess = events.length > 0 ? heads?.guess(stream, expected) : undefined;
+  if (guess !== undefined) {
+    const written = await write(db, request, guess ?? undefined, heads);
+    if (written) return written;
+    heads?.forget(stream);
+  }
   const { head, command } = await streamState(db, stream, options.commandId);
   if (command) return repeatedCommandResult(command, stream, options);
   const current = head ? head.lastRevision : 'no_stream';
   assertExpectedRevision(stream, expected, current);
   if (events.length === 0) return emptyAppendResult(current, head ? await eventPosition(db, stream, head.lastRevision) : START);
+  return (await write(db, request, head, heads)) ?? 'stale';
+}
+
+/** Hashes the events onto `head` and hands them to append_events; undefined if it wrote nothing. */
+async function write(db: Queryable, request: AppendRequest, head: StreamHead | undefined, heads?: StreamHeads): Promise<AppendResult | undefined> {
+  const { stream, events, options } = request;
   const firstRevision = head ? head.lastRevision + 1n : 0n;
   const prepared = prepareEvents({
     stream, firstRevision, prevHash: head?.lastHash ?? GENESIS_HASH, recordedAt: request.recordedAt, commandId: options.commandId,
@@ -45,7 +86,8 @@ export async function appendOnce(db: Queryable, request: AppendRequest): Promise
       JSON.stringify(prepared.map((e) => ({ id: e.id, type: e.type, data: e.data, metadata: e.metadata }))),
       request.recordedAt, options.commandId ?? null, options.commandFingerprint ?? null],
   });
-  if (rows.length === 0) return 'stale';
+  if (rows.length === 0) return undefined;
+  heads?.seen(stream, { lastRevision: last.revision, lastHash: last.metadata.hash });
   const position = { commit: BigInt(rows[0].commit_xid), prepare: BigInt(rows[0].prepare) };
   return { duplicate: false, firstRevision, nextRevision: last.revision, position };
 }
@@ -55,9 +97,9 @@ export async function appendOnce(db: Queryable, request: AppendRequest): Promise
  * before reading, so nothing can move and the write always goes through. It must be the
  * transaction's first write, or the transaction id would predate the lock (see the migration).
  */
-export async function appendInTransaction(client: ClientBase, request: AppendRequest): Promise<AppendResult> {
+export async function appendInTransaction(client: ClientBase, request: AppendRequest, heads?: StreamHeads): Promise<AppendResult> {
   await client.query({ name: 'event-store/lock-stream', text: SQL.lockStream, values: [request.stream] });
-  const result = await appendOnce(client, request);
+  const result = await appendOnce(client, request, heads);
   if (result === 'stale') throw new Error(`stream "${request.stream}" moved while its lock was held`);
   return result;
 }

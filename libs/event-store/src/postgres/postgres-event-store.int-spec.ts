@@ -1,6 +1,7 @@
 import { Client } from 'pg';
 import { createTestDatabase, TestDatabase, waitFor } from '@ledger/testing';
-import { DuplicateEventId } from '../event-store.errors';
+import { DuplicateEventId, StreamVersionConflict } from '../event-store.errors';
+import { verifyStream } from '../hash-chain';
 import { describeEventStoreContract, EventStoreHarness } from '../testing/event-store.contract';
 import { appendInTransaction } from './postgres-append';
 import { PostgresEventStore } from './postgres-event-store';
@@ -142,6 +143,31 @@ describe('PostgresEventStore on PostgreSQL', () => {
       expect(seen).toEqual(['First', 'Second']);
     } finally {
       await subscription.stop();
+      await other.close();
+    }
+  });
+
+  it('appends to a head it remembers in one statement, and a remembered head made stale by another process costs nothing but a re-read', async () => {
+    const other = new PostgresEventStore(db.pool, db.url);
+    const spy = jest.spyOn(db.pool, 'query');
+    const statements = () => spy.mock.calls.map(([config]) => (config as { name?: string }).name);
+    try {
+      const first = await store.append('heads', [{ type: 'A', data: {} }], 'no_stream');
+      spy.mockClear();
+      await store.append('heads', [{ type: 'B', data: {} }], first.nextRevision);
+      expect(statements()).toEqual(['event-store/append']);
+
+      // Another process moves the stream on; this store still remembers revision 1 as the head.
+      const moved = await other.append('heads', [{ type: 'C', data: {} }], 1n);
+      await expect(store.append('heads', [{ type: 'Stale', data: {} }], 1n)).rejects.toThrow(StreamVersionConflict);
+      const next = await store.append('heads', [{ type: 'D', data: {} }], moved.nextRevision);
+      expect(next.nextRevision).toBe(3n);
+
+      const read = await store.readStream('heads');
+      expect(read.found && read.events.map((e) => e.type)).toEqual(['A', 'B', 'C', 'D']);
+      expect(read.found && verifyStream(read.events)).toEqual({ ok: true, count: 4 });
+    } finally {
+      spy.mockRestore();
       await other.close();
     }
   });

@@ -1,4 +1,5 @@
 import type { Pool, PoolClient } from 'pg';
+import { LRUCache } from 'lru-cache';
 import type {
   AppendOptions, AppendResult, EventStore, ExpectedRevision, NewEvent, Position, ReadStreamOptions,
   ReadStreamResult, RecordedEvent, SubscribeOptions, Subscription, SubscriptionHandler,
@@ -12,7 +13,7 @@ import { CatchUpSubscription, DEFAULT_TIMING, SubscriptionTiming } from '../subs
 import { WakeSignal } from '../subscription/wake-signal';
 import { AppendNotifier } from './append-notifier';
 import { NotificationListener } from './notification-listener';
-import { appendInTransaction, appendOnce } from './postgres-append';
+import { appendInTransaction, appendOnce, StreamHeads } from './postgres-append';
 import { APPEND_CHANNEL, EventRow, SQL, toRecordedEvent } from './postgres-queries';
 
 export interface PostgresEventStoreOptions {
@@ -22,6 +23,8 @@ export interface PostgresEventStoreOptions {
   onListenerError?: (error: unknown) => void;
   /** Pause before reopening a dropped LISTEN session (default 1 s). */
   listenerReconnectDelayMs?: number;
+  /** Stream heads remembered so an append to a known head takes one round trip (default 100,000). */
+  streamHeadCacheSize?: number;
 }
 
 /**
@@ -42,9 +45,11 @@ export class PostgresEventStore implements EventStore {
   private readonly listener: NotificationListener;
   private readonly notifier: AppendNotifier;
   private readonly timing: SubscriptionTiming;
+  private readonly heads: StreamHeads;
 
   constructor(private readonly pool: Pool, connectionString: string, private readonly options: PostgresEventStoreOptions = {}) {
     this.timing = { ...DEFAULT_TIMING, ...options.timing };
+    this.heads = new StreamHeads(new LRUCache({ max: Math.max(1, options.streamHeadCacheSize ?? 100_000) }));
     this.listener = new NotificationListener({
       connectionString,
       channel: APPEND_CHANNEL,
@@ -56,7 +61,8 @@ export class PostgresEventStore implements EventStore {
   }
 
   /**
-   * The first attempt is optimistic and takes two round trips without an explicit transaction.
+   * The first attempt is optimistic and runs without an explicit transaction: one round trip when
+   * this process knows the stream's head (see StreamHeads), two otherwise.
    * If the stream moved in between, later attempts lock the stream first, which always succeeds
    * unless the expected revision really is wrong; so contended 'any' appends cannot starve.
    */
@@ -67,8 +73,8 @@ export class PostgresEventStore implements EventStore {
       try {
         const request = { stream, events, expected, options, recordedAt: (this.options.clock?.() ?? new Date()).toISOString() };
         const result = attempt === 1
-          ? await appendOnce(this.pool, request)
-          : await this.inTransaction((client) => appendInTransaction(client, request));
+          ? await appendOnce(this.pool, request, this.heads)
+          : await this.inTransaction((client) => appendInTransaction(client, request, this.heads));
         if (result === 'stale') continue;
         if (!result.duplicate && events.length > 0) this.wakeSubscribers();
         return result;
@@ -86,7 +92,13 @@ export class PostgresEventStore implements EventStore {
       [stream, range.from?.toString() ?? NO_UPPER_BOUND, range.maxCount ?? null],
     );
     if (rows.length === 0 && !(await this.streamExists(stream))) return { found: false };
-    return { found: true, events: rows.map(toRecordedEvent) };
+    const events = rows.map(toRecordedEvent);
+    // A read that reached the stream's end saw its head.
+    const head = range.direction === 'forwards'
+      ? (range.maxCount === undefined || events.length < range.maxCount ? events.at(-1) : undefined)
+      : (range.from === undefined ? events[0] : undefined);
+    if (head) this.heads.seen(stream, { lastRevision: head.revision, lastHash: head.metadata.hash });
+    return { found: true, events };
   }
 
   async readAll(from: Position | 'start', batchSize: number): Promise<RecordedEvent[]> {

@@ -68,8 +68,10 @@ describe('projection lag on the PostgreSQL event store', () => {
 
   it('reports the outbox backlog and the age of its oldest row', async () => {
     await db.pool.query(
-      `INSERT INTO outbox (topic, key, value, headers, created_at)
-       VALUES ('t', 'a', '{}', '{}', now() - interval '45 seconds'), ('t', 'a', NULL, '{}', now()), ('t', 'b', '{}', '{}', now())`,
+      `INSERT INTO outbox (bucket_id, event_id, event_type, version, correlation_id, state, event, created_at)
+       VALUES ('a', gen_random_uuid(), 'BucketOpened', 0, 'c', '{}', '{}', now() - interval '45 seconds'),
+              ('a', gen_random_uuid(), 'BalanceAdjusted', 1, 'c', '{}', '{}', now()),
+              ('b', gen_random_uuid(), 'BucketOpened', 0, 'c', '{}', '{}', now())`,
     );
     const lag = await measureProjectionLag(db.pool, store);
     expect(lag).toMatchObject({ outboxBacklog: 3, outboxBacklogCapped: false });
