@@ -76,7 +76,7 @@ $$;
 
 -- The ledger projection's batch: checkpoint first (it takes the locks), then every read-model
 -- table, then the outbox rows of the events no other live version has passed (those were
--- published already). Read-model rows arrive as jsonb arrays, so documents are parsed once and
+-- published already) and this one has not received before. Read-model rows arrive as jsonb arrays, so documents are parsed once and
 -- copied as they are; outbox rows as a json array of plain values. Every write is guarded by
 -- revision, so a row written by a newer revision is never overwritten.
 CREATE FUNCTION ledger_project_batch(
@@ -109,12 +109,16 @@ BEGIN
   ON CONFLICT (model_version, id) DO UPDATE SET revision = EXCLUDED.revision, doc = EXCLUDED.doc
    WHERE rm_adjustments.revision < EXCLUDED.revision;
 
-  INSERT INTO rm_balance_activity (model_version, id, bucket_id, revision, doc, occurred_at, commit_pos, prepare_pos)
-  SELECT p_version, r->>'id', r->>'bucketId', (r->>'revision')::bigint, r->'doc', (r->>'occurredAt')::timestamptz,
-         (r->>'commitPos')::bigint, (r->>'preparePos')::bigint
-    FROM jsonb_array_elements(p_activity) r
-  ON CONFLICT (model_version, id) DO NOTHING;
-
+  -- The activity row is the event's receipt: an event whose row this version already has (one
+  -- delivered twice) gets no outbox row a second time.
+  WITH received AS (
+    INSERT INTO rm_balance_activity (model_version, id, bucket_id, revision, doc, occurred_at, commit_pos, prepare_pos)
+    SELECT p_version, r->>'id', r->>'bucketId', (r->>'revision')::bigint, r->'doc', (r->>'occurredAt')::timestamptz,
+           (r->>'commitPos')::bigint, (r->>'preparePos')::bigint
+      FROM jsonb_array_elements(p_activity) r
+    ON CONFLICT (model_version, id) DO NOTHING
+    RETURNING id
+  )
   -- WITH ORDINALITY + ORDER BY: ids are drawn in the order the messages must reach Kafka.
   INSERT INTO outbox (bucket_id, event_id, event_type, version, correlation_id, state, deleted, event)
   SELECT o.bucket_id, o.event_id, o.event_type, o.version, o.correlation_id, o.state, o.deleted, o.event
@@ -122,7 +126,8 @@ BEGIN
            commit_pos bigint, prepare_pos bigint, bucket_id text, event_id uuid, event_type text, version bigint,
            correlation_id text, state text, deleted boolean, event text)) WITH ORDINALITY AS o(
            commit_pos, prepare_pos, bucket_id, event_id, event_type, version, correlation_id, state, deleted, event, n)
-   WHERE published_commit IS NULL OR (o.commit_pos, o.prepare_pos) > (published_commit, published_prepare)
+   WHERE o.event_id::text IN (SELECT id FROM received)
+     AND (published_commit IS NULL OR (o.commit_pos, o.prepare_pos) > (published_commit, published_prepare))
    ORDER BY o.n;
 END
 $$;

@@ -1,4 +1,4 @@
-import { startLedgerApp } from '../../test/support/ledger-app';
+import { startBenchService } from '../harness/service';
 import { HttpClient } from '../harness/http';
 import { command, createBuckets } from '../harness/ledger-requests';
 import { log } from '../harness/log';
@@ -15,8 +15,8 @@ const RAW_TABLE = `CREATE TABLE IF NOT EXISTS bench_raw_hot (id int PRIMARY KEY,
 export const hotBucket: Scenario = {
   id: 2,
   title: 'one hot bucket under concurrent commands',
-  async run({ quick }) {
-    const app = await startLedgerApp();
+  async run({ quick, memory }) {
+    const app = await startBenchService();
     const http = new HttpClient(app.v2, CONCURRENCY);
     const rows: Row[] = [];
     try {
@@ -37,6 +37,9 @@ export const hotBucket: Scenario = {
       );
     } finally {
       http.close();
+      const peaks = app.peaks();
+      memory('balance-api process', peaks.api);
+      memory('projector process', peaks.projector);
       await app.close();
     }
     return rows;

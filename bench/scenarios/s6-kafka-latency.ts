@@ -1,6 +1,6 @@
 import { performance } from 'node:perf_hooks';
 import { Partitioners } from 'kafkajs';
-import { startLedgerApp } from '../../test/support/ledger-app';
+import { startBenchService } from '../harness/service';
 import { HttpClient } from '../harness/http';
 import { freshTopics, benchKafka } from '../harness/kafka';
 import { command, createBuckets } from '../harness/ledger-requests';
@@ -43,9 +43,9 @@ async function rawLatency(durationMs: number) {
 export const kafkaLatency: Scenario = {
   id: 6,
   title: 'command accepted → state visible on Kafka at 1,000 commands/s',
-  async run({ quick }) {
+  async run({ quick, memory }) {
     const durationMs = quick ? 4_000 : 20_000;
-    const app = await startLedgerApp();
+    const app = await startBenchService();
     const http = new HttpClient(app.v2, MAX_IN_FLIGHT);
     const rows: Row[] = [];
     try {
@@ -87,6 +87,9 @@ export const kafkaLatency: Scenario = {
       );
     } finally {
       http.close();
+      const peaks = app.peaks();
+      memory('balance-api process', peaks.api);
+      memory('projector process', peaks.projector);
       await app.close();
     }
     return rows;

@@ -43,8 +43,11 @@ export class LedgerProjection implements Projection {
 
   async apply(events: RecordedEvent[], ctx: ProjectionContext): Promise<ProjectionWrite> {
     const memory = this.memoryOf(ctx);
-    const buckets = await this.load(ctx, memory.buckets, 'rm_buckets', events.map((e) => (e.data as { bucketId: string }).bucketId));
-    const topups = await this.load(ctx, memory.topups, 'rm_topups', events.map((e) => (e.data as { topupId?: string }).topupId));
+    const bucketOf = (e: RecordedEvent) => (e.data as { bucketId: string }).bucketId;
+    const buckets = await this.load(ctx, memory.buckets, 'rm_buckets', existing(events, bucketOf, 'BucketOpened'));
+    // Events a bucket row has already seen are skipped below; the topups to read are those of the others.
+    const fresh = events.filter((e) => !((buckets.get(bucketOf(e))?.revision ?? -1n) >= e.revision));
+    const topups = await this.load(ctx, memory.topups, 'rm_topups', existing(fresh, (e) => (e.data as { topupId?: string }).topupId, 'TopupRequested'));
     const rows: BatchRows = { buckets: [], topups: [], adjustments: [], activity: [], outbox: [] };
     const touchedBuckets = new Set<string>();
     const touchedTopups = new Set<string>();
@@ -105,13 +108,11 @@ export class LedgerProjection implements Projection {
   /**
    * The rows the batch builds on, from memory or else from the table (one query for all misses),
    * in a map of the batch's own that it then extends: memory may evict, the batch must not forget.
-   * Even an id the batch creates is looked up: an event delivered twice must find its row.
    */
-  private async load(ctx: ProjectionContext, cache: LRUCache<string, Row>, table: 'rm_buckets' | 'rm_topups', ids: (string | undefined)[]): Promise<Map<string, Row>> {
+  private async load(ctx: ProjectionContext, cache: LRUCache<string, Row>, table: 'rm_buckets' | 'rm_topups', ids: string[]): Promise<Map<string, Row>> {
     const found = new Map<string, Row>();
     const missing: string[] = [];
-    for (const id of new Set(ids)) {
-      if (id === undefined) continue;
+    for (const id of ids) {
       const row = cache.get(id);
       if (row) found.set(id, row);
       else missing.push(id);
@@ -129,4 +130,21 @@ export class LedgerProjection implements Projection {
     }
     return found;
   }
+}
+
+/**
+ * The ids (by `key`) of rows the batch builds on: all but those whose first event in the batch
+ * creates the row, which cannot exist yet. (Should such an event be delivered again, it is
+ * folded as new and then changes nothing: each upsert keeps the newer revision, and
+ * ledger_project_batch writes outbox rows only for events whose activity row is new.) Reading
+ * those back would cost a query per batch that returns nothing and, in a pipelined catch-up,
+ * waits for the batch before it.
+ */
+function existing(events: RecordedEvent[], key: (e: RecordedEvent) => string | undefined, creator: string): string[] {
+  const first = new Map<string, string>();
+  for (const event of events) {
+    const id = key(event);
+    if (id !== undefined && !first.has(id)) first.set(id, event.type);
+  }
+  return [...first].filter(([, type]) => type !== creator).map(([id]) => id);
 }

@@ -110,23 +110,46 @@ export class ProjectionRunner {
   }
 
   /**
-   * Far behind (a rebuild, a projector back from downtime), batches are read ahead: the next one
-   * is fetched and parsed while this one is written. It ends at the first short batch: the head.
+   * Far behind (a rebuild, a projector back from downtime), the work is pipelined: while one
+   * batch's statement runs in PostgreSQL, the next batch is read and folded here, so the two
+   * processes work at once instead of in turn. A fold may read rows back (cache misses): on the
+   * same connection that query runs after the statement before it, so it sees what it wrote.
+   * Batch n+1 moves the checkpoint from batch n's end: if n fails, n+1's compare-and-set fails
+   * too and nothing after n is kept. It ends at the first short batch: the head.
    */
   private async catchUp(client: Client): Promise<void> {
     const size = this.batchSize;
-    // Settled into a value at once: a read that fails while a batch is written is no unhandled rejection.
-    const read = (from: Position | 'start'): Promise<{ events: RecordedEvent[] } | { error: unknown }> =>
-      this.options.store.readAll(from, size).then((events) => ({ events }), (error: unknown) => ({ error }));
+    // Settled into values at once: a read or a write that fails while the other runs is no unhandled rejection.
+    const settle = <T>(work: Promise<T>): Promise<{ value: T } | { error: unknown }> =>
+      work.then((value) => ({ value }), (error: unknown) => ({ error }));
+    const read = (from: Position | 'start') => settle(this.options.store.readAll(from, size));
     let next = read(this.position);
-    while (!this.stopped) {
-      const result = await next;
-      if ('error' in result) throw result.error;
-      const { events } = result;
-      if (events.length === size) next = read(events[events.length - 1].position);
-      await this.handle(client, events);
-      if (events.length < size) return;
+    let writing: Promise<{ value: void } | { error: unknown }> | undefined;
+    let dispatched = this.position;
+    const written = async () => {
+      const result = await writing;
+      writing = undefined;
+      if (result && 'error' in result) throw result.error;
+    };
+    try {
+      while (!this.stopped) {
+        const result = await next;
+        if ('error' in result) throw result.error;
+        const events = result.value;
+        if (events.length === size) next = read(events[events.length - 1].position);
+        if (events.length > 0) {
+          const write = await this.fold(client, events);
+          await written();
+          writing = settle(this.commit(client, events, dispatched, write));
+          dispatched = events[events.length - 1].position;
+        }
+        if (events.length < size) break;
+      }
+    } catch (error) {
+      await writing;
+      throw error;
     }
+    await written();
   }
 
   private follow(client: Client): void {
@@ -149,13 +172,27 @@ export class ProjectionRunner {
    */
   private async handle(client: Client, batch: RecordedEvent[]): Promise<void> {
     if (batch.length === 0) return;
-    const last = batch[batch.length - 1].position;
+    await this.commit(client, batch, this.position, await this.fold(client, batch));
+  }
+
+  private async fold(client: Client, batch: RecordedEvent[]): Promise<ProjectionWrite> {
     const { projection, modelVersion } = this.options;
     const published = later(this.options.publishedUpTo, this.publishedByOthers);
+    // A lower bound while batches overlap: the statement filters again under its locks.
     const publish = (e: RecordedEvent) => published === undefined || comparePositions(e.position, published) > 0;
     try {
-      const write = await projection.apply(batch, { client, modelVersion, publish, memory: this.memory });
-      this.publishedByOthers = await writeBatch(client, { projection: projection.name, modelVersion, from: this.position, to: last, events: batch.length }, write);
+      return await projection.apply(batch, { client, modelVersion, publish, memory: this.memory });
+    } catch (error) {
+      this.memory = new Map();
+      throw error;
+    }
+  }
+
+  private async commit(client: Client, batch: RecordedEvent[], from: Position | 'start', write: ProjectionWrite): Promise<void> {
+    const { projection, modelVersion } = this.options;
+    const last = batch[batch.length - 1].position;
+    try {
+      this.publishedByOthers = await writeBatch(client, { projection: projection.name, modelVersion, from, to: last, events: batch.length }, write);
     } catch (error) {
       this.memory = new Map();
       throw error;

@@ -1,0 +1,60 @@
+import { randomUUID } from 'node:crypto';
+import { LedgerConfig, loadConfig } from '@ledger/config';
+import { ChildHandle, freePort, spawnTsEntry } from '../../test/support/processes';
+import { createTestDatabase, TestDatabase } from '../../test/support/test-database';
+import { log } from './log';
+import { ProcessSampler } from './memory';
+
+export interface BenchService {
+  /** e.g. http://127.0.0.1:40123/tmf-api/prepayBalanceManagement/v2 */
+  v2: string;
+  config: LedgerConfig;
+  db: TestDatabase;
+  /** Peak RSS (MiB) of each process of the service so far. */
+  peaks(): { api: number | undefined; projector: number | undefined };
+  close(): Promise<void>;
+}
+
+/**
+ * The whole service as `npm start` runs it: balance-api and projector (projection + outbox relay)
+ * as two processes of their own, on a fresh database and fresh topics. The bench process is then
+ * only the client, as a charging system would be.
+ */
+export async function startBenchService(env: Record<string, string> = {}): Promise<BenchService> {
+  const db = await createTestDatabase();
+  const port = await freePort();
+  const suffix = randomUUID().slice(0, 8);
+  const serviceEnv = {
+    DATABASE_URL: db.url,
+    PORT: String(port),
+    KAFKA_TOPIC_BUCKET_STATE: `bench.bucket-state.${suffix}`,
+    KAFKA_TOPIC_BALANCE_EVENTS: `bench.balance-events.${suffix}`,
+    ...env,
+  };
+  const config = loadConfig(serviceEnv);
+  const children: ChildHandle[] = [];
+  try {
+    const projector = spawnTsEntry('apps/projector/src/main.ts', { name: 'projector', env: serviceEnv });
+    children.push(projector);
+    await projector.waitForLine(/holds the outbox relay lock/, 120_000);
+    const api = spawnTsEntry('apps/balance-api/src/main.ts', { name: 'balance-api', env: serviceEnv });
+    children.push(api);
+    await api.waitForLine(/balance-api listening/, 120_000);
+    log(`service: balance-api (pid ${api.pid}) and projector (pid ${projector.pid}) on ${config.publicBaseUrl}`);
+    const samplers = { api: new ProcessSampler(api.pid, 'VmHWM'), projector: new ProcessSampler(projector.pid, 'VmHWM') };
+    return {
+      v2: `${config.publicBaseUrl}/tmf-api/prepayBalanceManagement/v2`,
+      config,
+      db,
+      peaks: () => ({ api: samplers.api.stop(), projector: samplers.projector.stop() }),
+      async close() {
+        for (const child of children.reverse()) await child.kill('SIGTERM', 10_000);
+        await db.drop();
+      },
+    };
+  } catch (error) {
+    for (const child of children) await child.kill('SIGKILL');
+    await db.drop();
+    throw error;
+  }
+}
