@@ -81,12 +81,18 @@ export async function timed<T>(fn: () => Promise<T>): Promise<{ value: T; ms: nu
   return { value, ms: performance.now() - t0 };
 }
 
-/** Resolves once `check()` is true, polling every `everyMs`; false when `maxMs` passed first. */
-export async function waitUntil(check: () => boolean | Promise<boolean>, maxMs: number, everyMs = 20): Promise<boolean> {
+/** Resolves once `check()` is true, polling every `everyMs` (and logging `progress()` every 5 s); false when `maxMs` passed first. */
+export async function waitUntil(check: () => boolean | Promise<boolean>, maxMs: number, everyMs = 20,
+  progress?: () => string): Promise<boolean> {
   const deadline = Date.now() + maxMs;
+  let reported = Date.now();
   while (Date.now() < deadline) {
     if (await check()) return true;
     await new Promise((resolve) => setTimeout(resolve, everyMs));
+    if (progress && Date.now() - reported >= 5000) {
+      reported = Date.now();
+      log(`  ${progress()}`);
+    }
   }
   return check();
 }

@@ -36,8 +36,14 @@ export const projectionCatchUp: Scenario = {
 
       log(`s4: ProjectionRunner + LedgerProjection catching up on ${fmt(events)} events`);
       let projected = 0;
+      let reported = Date.now();
       const runner = new ProjectionRunner({ store, databaseUrl: db.url, projection: projection(), modelVersion: 1,
-        onBatch: (b) => (projected += b.events) });
+        onBatch: (b) => {
+          projected += b.events;
+          if (Date.now() - reported < 5000) return;
+          reported = Date.now();
+          log(`  s4 catch-up: ${fmt(projected)}/${fmt(events)} events`);
+        } });
       const caughtUp = await timed(async () => {
         await runner.start();
         return waitUntil(() => projected >= events, maxMs, 10);
@@ -50,8 +56,14 @@ export const projectionCatchUp: Scenario = {
 
       log('s4: full rebuild (rebuildReadModel, the CLI default batch size)');
       const pool = createPool(db.url, { max: 4 });
+      let rebuildReported = Date.now();
       const rebuild = await timed(() => rebuildReadModel({ store, pool, databaseUrl: db.url, projection: projection(),
-        onStep: (m) => log(`  rebuild: ${m}`) }));
+        onStep: (m) => log(`  rebuild: ${m}`),
+        onProgress: (p) => {
+          if (Date.now() - rebuildReported < 5000) return;
+          rebuildReported = Date.now();
+          log(`  rebuild: ${fmt(p.events)}/${fmt(events)} events`);
+        } }));
       await pool.end();
       const limitS = (20 * events) / 1_000_000;
       const foldS = rebuild.value.elapsedMs / 1000;

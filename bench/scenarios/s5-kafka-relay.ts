@@ -31,6 +31,7 @@ async function rawProducer(pool: OutgoingMessage[], total: number, maxMs: number
       for (const m of batch) byTopic.set(m.topic, [...(byTopic.get(m.topic) ?? []), { key: m.key, value: m.value, headers: m.headers }]);
       await producer.sendBatch({ acks: -1, topicMessages: [...byTopic].map(([topic, msgs]) => ({ topic, messages: msgs })) });
       sent += batch.length;
+      if (sent % 100_000 < batch.length) log(`  s5 raw producer: ${fmt(sent)}/${fmt(total)} messages`);
     }
   } finally {
     await producer.disconnect();
@@ -79,7 +80,7 @@ export const kafkaRelay: Scenario = {
       log(`s5: OutboxRelay publishing ${fmt(total)} messages`);
       const run = await timed(async () => {
         relay.start();
-        return waitUntil(() => relay.publishedMessages >= total, maxMs, 20);
+        return waitUntil(() => relay.publishedMessages >= total, maxMs, 20, () => `s5 relay: ${fmt(relay.publishedMessages)}/${fmt(total)} messages`);
       });
       await relay.stop();
       const rate = (relay.publishedMessages / run.ms) * 1000;

@@ -1,5 +1,7 @@
+import { createHash } from 'node:crypto';
+import { canonicalJson } from './canonical-json';
 import type { RecordedEvent } from './event-store.port';
-import { chainEvents, GENESIS_HASH, hashEvent, UnchainedEvent, verifyStream } from './hash-chain';
+import { chainEvents, GENESIS_HASH, hashEvent, linkEvents, UnchainedEvent, verifyStream } from './hash-chain';
 
 const unchained = (revision: bigint, data: Record<string, unknown>): UnchainedEvent => ({
   id: `00000000-0000-4000-8000-00000000000${revision}`,
@@ -22,6 +24,36 @@ describe('hash chain', () => {
     // json.dumps(sort_keys, compact separators)). If it changes, every stored chain stops verifying.
     expect(first.metadata.hash).toBe('061c1f9e15a1405be948331e083dbd73a777fc9f4ef0de85540e2b3e3e6864d9');
     expect(hashEvent({ ...first, data: { units: 'EUR', amount: '0.50' } })).toBe(first.metadata.hash);
+  });
+
+  it('hashes exactly the canonical JSON of the whole event, though it is put together from its parts', () => {
+    const tricky = { b: [1, { z: 'é', a: '\u2028' }], a: 0.1, '\u{1F600}': null, e: 1e21 };
+    const [event] = chainEvents('f'.repeat(64), [{ ...unchained(7n, tricky), metadata: { ...unchained(7n, {}).metadata, actor: 'x', z: [] } }]);
+    const { hash, ...metadata } = event.metadata;
+    const whole = canonicalJson({ id: event.id, type: event.type, stream: event.stream, revision: '7', data: event.data, metadata });
+    expect(hash).toBe(createHash('sha256').update(`${'f'.repeat(64)}${whole}`).digest('hex'));
+    expect(hashEvent(event)).toBe(hash);
+  });
+
+  it('stores data and metadata as the JSON they were hashed as: undefined left out, dates as text', () => {
+    const [event] = chainEvents(GENESIS_HASH, [{ ...unchained(0n, { a: undefined, at: new Date('2025-01-01T00:00:00Z'), n: [undefined] }),
+      metadata: { recordedAt: '2025-01-02T03:04:05.678Z', schemaVersion: 1, correlationId: undefined, prevHash: 'ignored', hash: 'ignored' } }]);
+    expect(event.data).toEqual({ at: '2025-01-01T00:00:00.000Z', n: [null] });
+    expect(Object.keys(event.data)).toEqual(['at', 'n']);
+    expect(event.metadata).toEqual({ recordedAt: '2025-01-02T03:04:05.678Z', schemaVersion: 1, prevHash: GENESIS_HASH, hash: hashEvent(event) });
+    expect(verifyStream([{ ...event, position: { commit: 1n, prepare: 1n } }])).toEqual({ ok: true, count: 1 });
+  });
+
+  it('hands a store as text exactly what it hashed, and chainEvents is that text parsed', () => {
+    const events = Array.from({ length: 3 }, (_, i) => unchained(BigInt(i), { amount: `${i}.50`, units: 'EUR', skipped: undefined }));
+    const linked = linkEvents(GENESIS_HASH, events);
+    const chained = chainEvents(GENESIS_HASH, events);
+    linked.forEach((text, i) => {
+      expect(JSON.parse(text.data)).toEqual(chained[i].data);
+      expect(JSON.parse(text.metadata)).toEqual(chained[i].metadata);
+      expect(text.hash).toBe(chained[i].metadata.hash);
+      expect(text.data).toBe(canonicalJson(chained[i].data));
+    });
   });
 
   it('links each event to the previous hash, starting from the genesis hash', () => {

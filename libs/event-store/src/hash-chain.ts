@@ -1,5 +1,5 @@
-import { createHash } from 'node:crypto';
-import canonicalize from 'canonicalize';
+import { hash as digest } from 'node:crypto';
+import { canonicalJson } from './canonical-json';
 import type { EventMetadata, EventMetadataInput, RecordedEvent } from './event-store.port';
 
 /** prevHash of every stream's first event. */
@@ -21,26 +21,57 @@ export type StreamVerification = { ok: true; count: number } | { ok: false; brok
  */
 export function hashEvent(event: HashInput): string {
   const { hash: _ignored, ...metadata } = event.metadata;
-  const canonical = canonicalize({
-    id: event.id,
-    type: event.type,
-    stream: event.stream,
-    revision: event.revision.toString(),
-    data: event.data,
-    metadata,
-  });
-  return createHash('sha256').update(`${metadata.prevHash}${canonical}`).digest('hex');
+  return hashOf(event, canonicalJson(event.data), canonicalJson(metadata), metadata.prevHash);
 }
 
-/** Links consecutive events of one stream onto the hash of the event before the first. */
-export function chainEvents(prevHash: string, events: UnchainedEvent[]): ChainedEvent[] {
+/**
+ * The canonical JSON of `{id, type, stream, revision, data, metadata}` put together from its
+ * members' canonical JSON, keys in canonical order: exactly canonicalJson of the whole object,
+ * without serialising data and metadata a second time (the spec checks the two agree).
+ */
+function hashOf(event: { id: string; type: string; stream: string; revision: bigint }, dataJson: string, metadataJson: string, prevHash: string): string {
+  const canonical = `{"data":${dataJson},"id":${canonicalJson(event.id)},"metadata":${metadataJson},`
+    + `"revision":${canonicalJson(event.revision.toString())},"stream":${canonicalJson(event.stream)},"type":${canonicalJson(event.type)}}`;
+  return digest('sha256', `${prevHash}${canonical}`, 'hex');
+}
+
+/** One event linked into its stream's chain, as text: what was hashed is what a store writes. */
+export interface LinkedEvent {
+  id: string;
+  type: string;
+  stream: string;
+  revision: bigint;
+  /** Canonical JSON of the data. */
+  data: string;
+  /** JSON of the metadata, prevHash and hash included. */
+  metadata: string;
+  hash: string;
+}
+
+/**
+ * Links consecutive events of one stream onto the hash of the event before the first. Data and
+ * metadata are serialised once each, and that text is both hashed and handed to the store.
+ */
+export function linkEvents(prevHash: string, events: UnchainedEvent[]): LinkedEvent[] {
   let previous = prevHash;
   return events.map((event) => {
-    const linked = { ...event, metadata: { ...event.metadata, prevHash: previous } };
-    const hash = hashEvent(linked);
+    const { hash: _ignored, ...input } = event.metadata as UnchainedEvent['metadata'] & { hash?: unknown };
+    const data = canonicalJson(event.data);
+    const metadataJson = canonicalJson({ ...input, prevHash: previous });
+    const hash = hashOf(event, data, metadataJson, previous);
     previous = hash;
-    return { ...linked, metadata: { ...linked.metadata, hash } as EventMetadata };
+    // metadataJson is an object with members (recordedAt at least): the hash goes in before its end.
+    const metadata = `${metadataJson.slice(0, -1)},"hash":"${hash}"}`;
+    return { id: event.id, type: event.type, stream: event.stream, revision: event.revision, data, metadata, hash };
   });
+}
+
+/** linkEvents, parsed back into events: exactly what every store reads back (JSON values only). */
+export function chainEvents(prevHash: string, events: UnchainedEvent[]): ChainedEvent[] {
+  return linkEvents(prevHash, events).map((e) => ({
+    id: e.id, type: e.type, stream: e.stream, revision: e.revision,
+    data: JSON.parse(e.data) as ChainedEvent['data'], metadata: JSON.parse(e.metadata) as EventMetadata,
+  }));
 }
 
 /**

@@ -2,6 +2,7 @@ export * from './event-store.port';
 export * from './event-store.errors';
 export { START, comparePositions } from './position';
 export { GENESIS_HASH, hashEvent, verifyStream } from './hash-chain';
+export { canonicalJson } from './canonical-json';
 export type { StreamVerification } from './hash-chain';
 export { InMemoryEventStore } from './in-memory/in-memory-event-store';
 export type { InMemoryEventStoreOptions } from './in-memory/in-memory-event-store';

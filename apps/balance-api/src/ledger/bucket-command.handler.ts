@@ -108,7 +108,8 @@ export class BucketCommandHandler {
           // The key was recorded by an earlier execution (here or in another process).
           const earlier = await this.earlierOutcome(stream, identity);
           if (earlier) return earlier;
-          continue;
+          if (attempt < MAX_ATTEMPTS) continue;
+          throw new Error(`the store holds command ${identity.commandId} as recorded, but not its events in ${stream}`);
         }
         this.remember(stream, {
           state: events.reduce(evolveOwned, current.state),

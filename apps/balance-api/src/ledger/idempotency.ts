@@ -1,6 +1,5 @@
-import { createHash } from 'node:crypto';
-import canonicalize from 'canonicalize';
-import type { RecordedEvent } from '@ledger/event-store';
+import { hash } from 'node:crypto';
+import { canonicalJson, type RecordedEvent } from '@ledger/event-store';
 import type { CommandIdentity, CommandOutcome } from './bucket-command.handler';
 
 export class IdempotencyConflict extends Error {
@@ -13,7 +12,7 @@ export class IdempotencyConflict extends Error {
 
 /** The fingerprint of a request: the same body in any key order gives the same hash. */
 export function fingerprint(operation: string, body: unknown): string {
-  return createHash('sha256').update(operation).update('\0').update(canonicalize(body) ?? '').digest('hex');
+  return hash('sha256', `${operation}\0${canonicalJson(body)}`, 'hex');
 }
 
 /**

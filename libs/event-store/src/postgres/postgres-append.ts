@@ -2,8 +2,8 @@ import type { ClientBase, Pool } from 'pg';
 import type { LRUCache } from 'lru-cache';
 import type { AppendOptions, AppendResult, ExpectedRevision, NewEvent, Position } from '../event-store.port';
 import { assertExpectedRevision, CommandRecord, emptyAppendResult, repeatedCommandResult } from '../append-rules';
-import { GENESIS_HASH } from '../hash-chain';
-import { prepareEvents } from '../new-events';
+import { GENESIS_HASH, LinkedEvent } from '../hash-chain';
+import { prepareEventText } from '../new-events';
 import { START } from '../position';
 import { SQL } from './postgres-queries';
 
@@ -75,19 +75,19 @@ export async function appendOnce(db: Queryable, request: AppendRequest, heads?: 
 async function write(db: Queryable, request: AppendRequest, head: StreamHead | undefined, heads?: StreamHeads): Promise<AppendResult | undefined> {
   const { stream, events, options } = request;
   const firstRevision = head ? head.lastRevision + 1n : 0n;
-  const prepared = prepareEvents({
+  const prepared = prepareEventText({
     stream, firstRevision, prevHash: head?.lastHash ?? GENESIS_HASH, recordedAt: request.recordedAt, commandId: options.commandId,
   }, events);
   const last = prepared[prepared.length - 1];
   const { rows } = await db.query<{ commit_xid: string; prepare: string }>({
     name: 'event-store/append',
     text: SQL.append,
-    values: [stream, head?.lastRevision.toString() ?? null, last.metadata.hash,
-      JSON.stringify(prepared.map((e) => ({ id: e.id, type: e.type, data: e.data, metadata: e.metadata }))),
+    values: [stream, head?.lastRevision.toString() ?? null, last.hash,
+      eventsJson(prepared),
       request.recordedAt, options.commandId ?? null, options.commandFingerprint ?? null],
   });
   if (rows.length === 0) return undefined;
-  heads?.seen(stream, { lastRevision: last.revision, lastHash: last.metadata.hash });
+  heads?.seen(stream, { lastRevision: last.revision, lastHash: last.hash });
   const position = { commit: BigInt(rows[0].commit_xid), prepare: BigInt(rows[0].prepare) };
   return { duplicate: false, firstRevision, nextRevision: last.revision, position };
 }
@@ -135,4 +135,9 @@ async function streamState(db: Queryable, stream: string, commandId: string | un
 async function eventPosition(db: Queryable, stream: string, revision: bigint): Promise<Position> {
   const { rows } = await db.query({ text: SQL.eventPosition, values: [stream, revision.toString()] });
   return { commit: BigInt(rows[0].transaction_id), prepare: BigInt(rows[0].global_position) };
+}
+
+/** The events as append_events reads them, built from the text the hash was computed over. */
+function eventsJson(events: LinkedEvent[]): string {
+  return `[${events.map((e) => `{"id":${JSON.stringify(e.id)},"type":${JSON.stringify(e.type)},"data":${e.data},"metadata":${e.metadata}}`).join(',')}]`;
 }
