@@ -16,8 +16,8 @@ commands:
                           prints each difference and exits 1 if there is any
   help                    this text (also --help, -h)
 
-Configuration comes from the environment as for the services (DATABASE_URL, PUBLIC_BASE_URL,
-KAFKA_TOPIC_*): run rebuild with the projector's values so the messages it writes are the same.`;
+Configuration comes from the environment as for the services (DATABASE_URL, PUBLIC_BASE_URL):
+run rebuild with the projector's values so the outbox rows it writes are the same.`;
 
 /** The CLI as a function: the exit code is returned, output goes through `io`. */
 export async function runCli(argv: string[], io: CliIo): Promise<number> {
