@@ -7,6 +7,16 @@ export function log(message: string): void {
   process.stderr.write(`[bench ${elapsed}s] ${message}\n`);
 }
 
+/** A log for progress lines that writes at most one line per `everyMs` (the first after `everyMs`). */
+export function progressLog(everyMs = 5000): (message: () => string) => void {
+  let last = Date.now();
+  return (message) => {
+    if (Date.now() - last < everyMs) return;
+    last = Date.now();
+    log(`  ${message()}`);
+  };
+}
+
 export const fmt = (n: number, digits = 0): string =>
   n.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
 

@@ -1,5 +1,5 @@
 import { performance } from 'node:perf_hooks';
-import { fmt, log } from './log';
+import { fmt, log, progressLog } from './log';
 
 export interface LoadResult {
   /** Operations that completed (successfully or not) */
@@ -85,14 +85,11 @@ export async function timed<T>(fn: () => Promise<T>): Promise<{ value: T; ms: nu
 export async function waitUntil(check: () => boolean | Promise<boolean>, maxMs: number, everyMs = 20,
   progress?: () => string): Promise<boolean> {
   const deadline = Date.now() + maxMs;
-  let reported = Date.now();
+  const report = progressLog();
   while (Date.now() < deadline) {
     if (await check()) return true;
     await new Promise((resolve) => setTimeout(resolve, everyMs));
-    if (progress && Date.now() - reported >= 5000) {
-      reported = Date.now();
-      log(`  ${progress()}`);
-    }
+    if (progress) report(progress);
   }
   return check();
 }

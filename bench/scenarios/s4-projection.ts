@@ -3,7 +3,7 @@ import { PostgresEventStore } from '@ledger/event-store';
 import { createPool } from '@ledger/postgres';
 import { createTestDatabase } from '../../test/support/test-database';
 import { fillEventStore } from '../harness/event-fill';
-import { fmt, log } from '../harness/log';
+import { fmt, log, progressLog } from '../harness/log';
 import { atLeast, atMost, info, Row } from '../harness/report';
 import type { Scenario } from '../harness/scenario';
 import { timed, waitUntil } from '../harness/stats';
@@ -36,17 +36,11 @@ export const projectionCatchUp: Scenario = {
 
       log(`s4: ProjectionRunner + LedgerProjection catching up on ${fmt(events)} events`);
       let projected = 0;
-      let reported = Date.now();
       const runner = new ProjectionRunner({ store, databaseUrl: db.url, projection: projection(), modelVersion: 1,
-        onBatch: (b) => {
-          projected += b.events;
-          if (Date.now() - reported < 5000) return;
-          reported = Date.now();
-          log(`  s4 catch-up: ${fmt(projected)}/${fmt(events)} events`);
-        } });
+        onBatch: (b) => (projected += b.events) });
       const caughtUp = await timed(async () => {
         await runner.start();
-        return waitUntil(() => projected >= events, maxMs, 10);
+        return waitUntil(() => projected >= events, maxMs, 10, () => `s4 catch-up: ${fmt(projected)}/${fmt(events)} events`);
       });
       await runner.stop();
       const rate = (projected / caughtUp.ms) * 1000;
@@ -56,14 +50,10 @@ export const projectionCatchUp: Scenario = {
 
       log('s4: full rebuild (rebuildReadModel, the CLI default batch size)');
       const pool = createPool(db.url, { max: 4 });
-      let rebuildReported = Date.now();
+      const report = progressLog();
       const rebuild = await timed(() => rebuildReadModel({ store, pool, databaseUrl: db.url, projection: projection(),
         onStep: (m) => log(`  rebuild: ${m}`),
-        onProgress: (p) => {
-          if (Date.now() - rebuildReported < 5000) return;
-          rebuildReported = Date.now();
-          log(`  rebuild: ${fmt(p.events)}/${fmt(events)} events`);
-        } }));
+        onProgress: (p) => report(() => `rebuild: ${fmt(p.events)}/${fmt(events)} events`) }));
       await pool.end();
       const limitS = (20 * events) / 1_000_000;
       const foldS = rebuild.value.elapsedMs / 1000;

@@ -62,7 +62,8 @@ export async function startLedgerApp(options: { projector?: boolean; env?: Recor
  */
 export async function startSecondApi(app: LedgerApp): Promise<{ v2: string; close(): Promise<void> }> {
   const port = await freePort();
-  const config = { ...app.config, port, publicBaseUrl: app.config.publicBaseUrl };
+  // Same public base URL as the first: both stand for one service behind one address.
+  const config = { ...app.config, port };
   const api = await createApiApp(config, { logger: ['error', 'warn'] });
   await api.listen(port, '127.0.0.1');
   return { v2: `http://127.0.0.1:${port}/tmf-api/prepayBalanceManagement/v2`, close: () => api.close() };

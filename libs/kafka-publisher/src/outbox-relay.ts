@@ -21,8 +21,9 @@ export type OutboxRow = { id: string } & Record<string, unknown>;
 /**
  * Publishes outbox rows in id order (= the projector's commit order), deleting them only after
  * Kafka acknowledged them (with the next read, or on stop). A crash between the two republishes
- * the batch: at-least-once, in order, with duplicates that consumers drop by version. While Kafka is down it retries the same batch
- * with capped exponential backoff, so nothing is lost or reordered.
+ * the batch: at-least-once, in order, with duplicates that consumers drop by version. While Kafka
+ * is down it retries the same batch with capped exponential backoff, so nothing is lost or
+ * reordered.
  */
 export class OutboxRelay {
   private readonly logger = new Logger('OutboxRelay');

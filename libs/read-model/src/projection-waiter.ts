@@ -9,10 +9,10 @@ interface Waiter {
 
 export interface ProjectionWaiterOptions {
   pool: Pool;
-  /** Where to LISTEN for checkpoint notifications; without it the waiter only polls. */
-  databaseUrl?: string;
+  /** Where to LISTEN for checkpoint notifications (a session of the waiter's own). */
+  databaseUrl: string;
   projection?: string;
-  /** Poll interval while someone waits: the fallback beside notifications (default 5 ms without them, 100 ms with). */
+  /** Poll interval while someone waits: the fallback beside notifications (default 100 ms). */
   pollMs?: number;
 }
 
@@ -35,14 +35,14 @@ export class ProjectionWaiter {
   private known: Known | undefined;
   private timer: NodeJS.Timeout | undefined;
   private polling: Promise<void> | undefined;
-  private readonly listener: NotificationListener | undefined;
+  private readonly listener: NotificationListener;
   private readonly projection: string;
   private readonly pollMs: number;
 
   constructor(private readonly options: ProjectionWaiterOptions) {
     this.projection = options.projection ?? 'ledger';
-    this.pollMs = options.pollMs ?? (options.databaseUrl ? 100 : 5);
-    this.listener = options.databaseUrl === undefined ? undefined : new NotificationListener({
+    this.pollMs = options.pollMs ?? 100;
+    this.listener = new NotificationListener({
       connectionString: options.databaseUrl,
       channel: 'projection_checkpoint',
       applicationName: 'projection-waiter',
@@ -52,7 +52,7 @@ export class ProjectionWaiter {
 
   waitFor(position: Position, timeoutMs: number): Promise<boolean> {
     if (this.passed(position)) return Promise.resolve(true);
-    this.listener?.start();
+    this.listener.start();
     return new Promise((resolve) => {
       this.waiters.push({ position, resolve, deadline: Date.now() + timeoutMs });
       // Until a poll has named the serving version, notifications cannot be trusted.
@@ -66,7 +66,7 @@ export class ProjectionWaiter {
     this.timer = undefined;
     for (const w of this.waiters) w.resolve(false);
     this.waiters = [];
-    await this.listener?.close();
+    await this.listener.close();
   }
 
   private passed(position: Position): boolean {

@@ -1,5 +1,15 @@
 import { LosslessNumber, parse, stringify } from 'lossless-json';
-import { toExactJson, withExactAmounts } from './published-json';
+import { isQuantity, toExactJson } from './published-json';
+
+/** The reference: the value walked into LosslessNumbers, amount before units, for lossless-json. */
+function withExactAmounts(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(withExactAmounts);
+  if (typeof value !== 'object' || value === null || value instanceof LosslessNumber) return value;
+  const copy = Object.fromEntries(Object.entries(value).map(([k, v]) => [k, withExactAmounts(v)])) as Record<string, unknown>;
+  if (!isQuantity(copy)) return copy;
+  const { amount, units, ...rest } = copy as { amount: string; units: string };
+  return { amount: new LosslessNumber(amount), units, ...rest };
+}
 
 describe('toExactJson', () => {
   it('writes Quantity amounts as raw numbers with every digit, amount before units', () => {

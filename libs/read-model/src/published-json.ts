@@ -9,21 +9,10 @@ import { LosslessNumber } from 'lossless-json';
 
 const JSON_NUMBER = /^-?(0|[1-9]\d*)(\.\d+)?([eE][+-]?\d+)?$/;
 
-function isQuantity(value: object): value is { amount: string; units: string } {
+/** A TMF Quantity whose amount is a decimal string the serializer writes as a number. */
+export function isQuantity(value: object): value is { amount: string; units: string } {
   const q = value as { amount?: unknown; units?: unknown };
   return typeof q.amount === 'string' && typeof q.units === 'string' && JSON_NUMBER.test(q.amount);
-}
-
-/** Amounts as LosslessNumber, which lossless-json and toExactJson write as raw numbers. */
-export function withExactAmounts<T>(value: T): T {
-  if (Array.isArray(value)) return value.map(withExactAmounts) as T;
-  if (typeof value !== 'object' || value === null || value instanceof LosslessNumber) return value;
-  const entries = Object.entries(value as Record<string, unknown>).map(([k, v]) => [k, withExactAmounts(v)]);
-  const copy = Object.fromEntries(entries) as Record<string, unknown>;
-  if (!isQuantity(copy)) return copy as T;
-  // jsonb stores keys in its own order; a Quantity reads best as amount first, then units.
-  const { amount, units, ...rest } = copy;
-  return { amount: new LosslessNumber(amount), units, ...rest } as T;
 }
 
 /**
