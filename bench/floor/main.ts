@@ -7,10 +7,10 @@
 import 'reflect-metadata';
 import { Body, Controller, Module, Post } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import { CreateBalanceAdjustmentDto, CreateBalanceTopupDto } from '@ledger/contracts';
+import { CreateBalanceAdjustmentDto, CreateBalanceTopupDto, TMF654_V2_PATH } from '@ledger/contracts';
 import { configureHttp } from '../../apps/balance-api/src/http/configure-http';
 
-@Controller('tmf-api/prepayBalanceManagement/v2')
+@Controller(TMF654_V2_PATH)
 class FloorController {
   @Post('balanceTopup')
   topup(@Body() body: CreateBalanceTopupDto) {

@@ -3,7 +3,8 @@ import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { createKafka, ensureTopics } from '@ledger/kafka-publisher';
 import type { OutgoingMessage } from '@ledger/kafka-publisher';
-import { OutboxEntry, entryMessages } from '@ledger/read-model';
+import { OutboxEntry, entryMessages } from '@ledger/outbox';
+import { tmf654V2Base } from '@ledger/contracts';
 
 export const BROKERS = (process.env.KAFKA_BROKERS ?? '127.0.0.1:9092').split(',');
 
@@ -29,7 +30,7 @@ const STATE = (id: string, v: number) => JSON.stringify({ id, type: 'monetary', 
   product: [{ id: `prod-${id}`, name: 'Mobile Prepaid 10GB' }], relatedParty: [{ id: 'cust-9', role: 'customer' }],
   amount: { amount: 112.5, units: 'EUR' }, reservedAmount: { amount: 0, units: 'EUR' }, creditLimit: { amount: 0, units: 'EUR' },
   status: 'active', validFor: { startDateTime: '2025-01-01T00:00:00Z', endDateTime: '2035-01-01T00:00:00Z' },
-  href: `http://127.0.0.1:3000/tmf-api/prepayBalanceManagement/v2/bucket/${id}`, version: v, position: { commit: '7000000020', prepare: String(v) } });
+  href: `${tmf654V2Base('http://127.0.0.1:3000')}/bucket/${id}`, version: v, position: { commit: '7000000020', prepare: String(v) } });
 const EVENT = (id: string, v: number) => JSON.stringify({ eventId: randomUUID(), eventType: 'BalanceToppedUp', eventTime: '2025-03-01T10:00:00Z',
   bucketId: id, version: v, position: { commit: '7000000020', prepare: String(v) }, activity: { id: randomUUID(), date: '2025-03-01T10:00:00Z',
     bucketBalance: { id }, product: { id: `prod-${id}` }, partyAccount: { id: `acc-${id}` }, relatedParty: [{ id: 'cust-9', role: 'customer' }],

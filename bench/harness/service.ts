@@ -4,6 +4,7 @@ import { ChildHandle, freePort, spawnTsEntry } from '../../test/support/processe
 import { createTestDatabase, TestDatabase } from '../../test/support/test-database';
 import { log } from './log';
 import { ProcessSampler } from './memory';
+import { tmf654V2Base } from '@ledger/contracts';
 
 export interface BenchService {
   /** e.g. http://127.0.0.1:40123/tmf-api/prepayBalanceManagement/v2 */
@@ -43,7 +44,7 @@ export async function startBenchService(env: Record<string, string> = {}): Promi
     log(`service: balance-api (pid ${api.pid}) and projector (pid ${projector.pid}) on ${config.publicBaseUrl}`);
     const samplers = { api: new ProcessSampler(api.pid, 'VmHWM'), projector: new ProcessSampler(projector.pid, 'VmHWM') };
     return {
-      v2: `${config.publicBaseUrl}/tmf-api/prepayBalanceManagement/v2`,
+      v2: tmf654V2Base(config.publicBaseUrl),
       config,
       db,
       peaks: () => ({ api: samplers.api.stop(), projector: samplers.projector.stop() }),

@@ -7,6 +7,7 @@ import { rawStatements } from '../harness/raw-postgres';
 import { atLeast, atMost, info, Row } from '../harness/report';
 import type { Scenario } from '../harness/scenario';
 import { closedLoop } from '../harness/stats';
+import { tmf654V2Base } from '@ledger/contracts';
 
 const RAW_TABLE = `CREATE TABLE IF NOT EXISTS bench_raw_command (
   id bigserial PRIMARY KEY, bucket_id text NOT NULL, amount numeric NOT NULL, body jsonb NOT NULL,
@@ -20,7 +21,7 @@ const RAW_TABLE = `CREATE TABLE IF NOT EXISTS bench_raw_command (
 async function frameworkFloor(ids: string[], rawRates: Map<number, number>, quick: boolean): Promise<Row[]> {
   const port = await freePort();
   const child = spawnTsEntry('bench/floor/main.ts', { name: 'framework-floor', env: { PORT: String(port) } });
-  const http = new HttpClient(`http://127.0.0.1:${port}/tmf-api/prepayBalanceManagement/v2`, 64);
+  const http = new HttpClient(tmf654V2Base(`http://127.0.0.1:${port}`), 64);
   try {
     await child.waitForLine(/framework floor listening/, 120_000);
     // Warm up first, as the service was warmed by its own setup and the c=1 run.

@@ -1,4 +1,6 @@
-import { LedgerProjection, ProjectionRunner, rebuildReadModel } from '@ledger/read-model';
+import { LedgerProjection } from '@ledger/ledger-projection';
+import { rebuildReadModel } from '@ledger/operations';
+import { ProjectionRunner } from '@ledger/projection';
 import { PostgresEventStore } from '@ledger/event-store';
 import { createPool } from '@ledger/postgres';
 import { createTestDatabase } from '../../test/support/test-database';
@@ -8,10 +10,11 @@ import { atLeast, atMost, info, Row } from '../harness/report';
 import type { Scenario } from '../harness/scenario';
 import { timed, waitUntil } from '../harness/stats';
 import { plainProjector } from './plain-projector';
+import { tmf654V2Base } from '@ledger/contracts';
 
 const projection = () => new LedgerProjection({
   topics: { bucketState: 'bench.s4.bucket-state', balanceEvents: 'bench.s4.balance-events' },
-  hrefBase: 'http://127.0.0.1:3000/tmf-api/prepayBalanceManagement/v2',
+  hrefBase: tmf654V2Base('http://127.0.0.1:3000'),
 });
 
 /**

@@ -1,9 +1,9 @@
 import { Partitioners } from 'kafkajs';
 import { Client } from 'pg';
-import { KafkajsPublisher, OutboxRelay, OutgoingMessage } from '@ledger/kafka-publisher';
+import { KafkajsPublisher, OutgoingMessage } from '@ledger/kafka-publisher';
+import { OutboxRelay, entryMessages } from '@ledger/outbox';
 import { createTestDatabase } from '../../test/support/test-database';
 import { benchKafka, brokerPid, freshTopics, ledgerEntries, ledgerMessages } from '../harness/kafka';
-import { OutboxEntry, entryMessages } from '@ledger/read-model';
 import { fmt, log } from '../harness/log';
 import { ProcessSampler } from '../harness/memory';
 import { atLeast, Row } from '../harness/report';
@@ -76,7 +76,7 @@ export const kafkaRelay: Scenario = {
       await client.query('VACUUM ANALYZE outbox');
       const topics = await freshTopics('s5-relay');
       const relay = new OutboxRelay({ client, publisher: new KafkajsPublisher(benchKafka('relay')), batchSize: BATCH / 2,
-        messages: (row) => entryMessages(row as unknown as OutboxEntry, topics) });
+        messages: (row) => entryMessages(row, topics) });
       log(`s5: OutboxRelay publishing ${fmt(total)} messages`);
       const run = await timed(async () => {
         relay.start();

@@ -14,7 +14,7 @@ import {
   parseQuantity,
 } from '@ledger/domain';
 import type { EventStore, RecordedEvent } from '@ledger/event-store';
-import { Doc, foldEvent } from '@ledger/read-model';
+import { Doc, foldEvent } from '@ledger/ledger-projection';
 import { sleep } from '../support/processes';
 
 /**

@@ -1,7 +1,8 @@
 import { PostgresEventStore } from '@ledger/event-store';
-import { LedgerProjection, ProjectionRunner } from '@ledger/read-model';
+import { LedgerProjection } from '@ledger/ledger-projection';
+import { ProjectionRunner } from '@ledger/projection';
 import { createTestDatabase, TestDatabase, waitFor } from '@ledger/testing';
-import { BucketHistory, appendHistory } from '../../libs/read-model/src/rebuild/testing/bucket-history';
+import { BucketHistory, appendHistory } from '../../libs/operations/src/rebuild/testing/bucket-history';
 
 const projection = new LedgerProjection({ topics: { bucketState: 'test.state', balanceEvents: 'test.events' }, hrefBase: 'http://ledger.test/v2' });
 

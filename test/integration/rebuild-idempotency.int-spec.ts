@@ -1,9 +1,10 @@
 import { Client } from 'pg';
 import { PostgresEventStore, RecordedEvent, comparePositions } from '@ledger/event-store';
-import { CheckpointStore, LedgerProjection, writeBatch } from '@ledger/read-model';
+import { LedgerProjection } from '@ledger/ledger-projection';
+import { CheckpointStore, writeBatch } from '@ledger/projection';
 import { createTestDatabase, TestDatabase, waitFor } from '@ledger/testing';
-import { BucketHistory, appendHistory } from '../../libs/read-model/src/rebuild/testing/bucket-history';
-import { readModelSnapshot } from '../../libs/read-model/src/rebuild/testing/read-model-snapshot';
+import { BucketHistory, appendHistory } from '../../libs/operations/src/rebuild/testing/bucket-history';
+import { readModelSnapshot } from '../../libs/operations/src/rebuild/testing/read-model-snapshot';
 
 const projection = new LedgerProjection({ topics: { bucketState: 'test.state', balanceEvents: 'test.events' }, hrefBase: 'http://ledger.test/v2' });
 

@@ -1,11 +1,11 @@
 import { Position, PostgresEventStore, RecordedEvent } from '@ledger/event-store';
-import {
-  LedgerProjection, OutboxEntry, Projection, ProjectionRunner, ServingVersionRunner, atOrPast, entryMessages, rebuildReadModel,
-  verifyReadModel,
-} from '@ledger/read-model';
+import { LedgerProjection } from '@ledger/ledger-projection';
+import { rebuildReadModel, verifyReadModel } from '@ledger/operations';
+import { type OutboxRow, entryMessages } from '@ledger/outbox';
+import { Projection, ProjectionRunner, ServingVersionRunner, atOrPast } from '@ledger/projection';
 import { createTestDatabase, TestDatabase, waitFor } from '@ledger/testing';
-import { BucketHistory, appendHistory } from '../../libs/read-model/src/rebuild/testing/bucket-history';
-import { versionsWithRows } from '../../libs/read-model/src/rebuild/testing/read-model-snapshot';
+import { BucketHistory, appendHistory } from '../../libs/operations/src/rebuild/testing/bucket-history';
+import { versionsWithRows } from '../../libs/operations/src/rebuild/testing/read-model-snapshot';
 
 const TOPICS = { bucketState: 'test.state', balanceEvents: 'test.events' };
 const projection = new LedgerProjection({ topics: TOPICS, hrefBase: 'http://ledger.test/v2' });
@@ -40,7 +40,7 @@ async function publishHistory({ db, store, history }: Ledger, steps: number): Pr
 
 /** The event ids of the outbox's balance-event messages, or of its bucket-state messages, in publishing order. */
 async function outboxEventIds(db: TestDatabase, topic: string): Promise<string[]> {
-  const { rows } = await db.pool.query<{ id: string } & OutboxEntry>('SELECT * FROM outbox ORDER BY id');
+  const { rows } = await db.pool.query<OutboxRow>('SELECT * FROM outbox ORDER BY id');
   return rows.flatMap((row) => entryMessages(row, TOPICS)).filter((m) => m.topic === topic).map((m) => m.headers['event-id']);
 }
 

@@ -1,8 +1,10 @@
 import { Position, PostgresEventStore } from '@ledger/event-store';
-import { LedgerProjection, ProjectionRunner, atOrPast, verifyReadModel } from '@ledger/read-model';
+import { LedgerProjection } from '@ledger/ledger-projection';
+import { verifyReadModel } from '@ledger/operations';
+import { ProjectionRunner, atOrPast } from '@ledger/projection';
 import { createTestDatabase, TestDatabase, waitFor } from '@ledger/testing';
 import { runCli } from '../../apps/ledger-cli/src/cli';
-import { BucketHistory, appendHistory } from '../../libs/read-model/src/rebuild/testing/bucket-history';
+import { BucketHistory, appendHistory } from '../../libs/operations/src/rebuild/testing/bucket-history';
 
 const projection = new LedgerProjection({ topics: { bucketState: 'test.state', balanceEvents: 'test.events' }, hrefBase: 'http://ledger.test/v2' });
 

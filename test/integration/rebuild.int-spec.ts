@@ -1,11 +1,11 @@
 import { PostgresEventStore, RecordedEvent } from '@ledger/event-store';
-import {
-  LedgerProjection, Projection, ProjectionRunner, RebuildInProgressError, RebuildOptions, ReadModelVersions, atOrPast, rebuildReadModel,
-} from '@ledger/read-model';
+import { LedgerProjection } from '@ledger/ledger-projection';
+import { RebuildInProgressError, RebuildOptions, rebuildReadModel } from '@ledger/operations';
+import { Projection, ProjectionRunner, ReadModelVersions, atOrPast } from '@ledger/projection';
 import { createTestDatabase, TestDatabase, waitFor } from '@ledger/testing';
 import { runCli } from '../../apps/ledger-cli/src/cli';
-import { BucketHistory, appendHistory } from '../../libs/read-model/src/rebuild/testing/bucket-history';
-import { ReadModelSnapshot, readModelSnapshot, versionsWithRows } from '../../libs/read-model/src/rebuild/testing/read-model-snapshot';
+import { BucketHistory, appendHistory } from '../../libs/operations/src/rebuild/testing/bucket-history';
+import { ReadModelSnapshot, readModelSnapshot, versionsWithRows } from '../../libs/operations/src/rebuild/testing/read-model-snapshot';
 
 const projection = new LedgerProjection({ topics: { bucketState: 'test.state', balanceEvents: 'test.events' }, hrefBase: 'http://ledger.test/v2' });
 

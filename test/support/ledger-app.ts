@@ -6,11 +6,12 @@ import { createApiApp } from '../../apps/balance-api/src/bootstrap';
 import { ProjectorModule } from '../../apps/projector/src/projector.module';
 import { freePort } from './processes';
 import { createTestDatabase, TestDatabase } from './test-database';
+import { tmf654V2Base } from '@ledger/contracts';
 
 export interface LedgerApp {
   /** e.g. http://127.0.0.1:40123 */
   baseUrl: string;
-  /** `${baseUrl}/tmf-api/prepayBalanceManagement/v2` */
+  /** tmf654V2Base(baseUrl) */
   v2: string;
   config: LedgerConfig;
   db: TestDatabase;
@@ -43,7 +44,7 @@ export async function startLedgerApp(options: { projector?: boolean; env?: Recor
   const baseUrl = config0.publicBaseUrl;
   return {
     baseUrl,
-    v2: `${baseUrl}/tmf-api/prepayBalanceManagement/v2`,
+    v2: tmf654V2Base(baseUrl),
     config: config0,
     db,
     api,
@@ -66,6 +67,6 @@ export async function startSecondApi(app: LedgerApp): Promise<{ v2: string; clos
   const config = { ...app.config, port };
   const api = await createApiApp(config, { logger: ['error', 'warn'] });
   await api.listen(port, '127.0.0.1');
-  return { v2: `http://127.0.0.1:${port}/tmf-api/prepayBalanceManagement/v2`, close: () => api.close() };
+  return { v2: tmf654V2Base(`http://127.0.0.1:${port}`), close: () => api.close() };
 }
 

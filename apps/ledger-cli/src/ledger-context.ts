@@ -1,8 +1,9 @@
-import { Pool } from 'pg';
+import type { PgPool as Pool } from '@ledger/postgres';
 import { LedgerConfig } from '@ledger/config';
 import { EventStore, PostgresEventStore } from '@ledger/event-store';
 import { createPool } from '@ledger/postgres';
-import { LedgerProjection } from '@ledger/read-model';
+import { LedgerProjection } from '@ledger/ledger-projection';
+import { tmf654V2Base } from '@ledger/contracts';
 
 export interface LedgerContext {
   config: LedgerConfig;
@@ -24,7 +25,7 @@ export function openLedger(config: LedgerConfig): LedgerContext {
   const store = new PostgresEventStore(pool, config.databaseUrl);
   const projection = new LedgerProjection({
     topics: config.topics,
-    hrefBase: `${config.publicBaseUrl}/tmf-api/prepayBalanceManagement/v2`,
+    hrefBase: tmf654V2Base(config.publicBaseUrl),
   });
   return {
     config, pool, store, projection,

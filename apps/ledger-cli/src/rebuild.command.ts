@@ -1,5 +1,5 @@
 import { loadConfig } from '@ledger/config';
-import { ProgressPrinter, RebuildInProgressError, formatCount, rebuildReadModel } from '@ledger/read-model';
+import { ProgressPrinter, RebuildInProgressError, formatCount, rebuildReadModel } from '@ledger/operations';
 import { CliIo, EXIT, parseOptions, positiveInt } from './cli-io';
 import { openLedger } from './ledger-context';
 

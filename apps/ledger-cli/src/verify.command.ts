@@ -1,5 +1,5 @@
 import { loadConfig } from '@ledger/config';
-import { ProgressPrinter, formatCount, formatDifference, formatPosition, verifyReadModel } from '@ledger/read-model';
+import { ProgressPrinter, formatCount, formatDifference, formatPosition, verifyReadModel } from '@ledger/operations';
 import { CliIo, EXIT, parseOptions, positiveInt } from './cli-io';
 import { openLedger } from './ledger-context';
 

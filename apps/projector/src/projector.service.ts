@@ -1,19 +1,14 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
-import { Kafka } from 'kafkajs';
-import { Pool } from 'pg';
+import type { PgPool as Pool } from '@ledger/postgres';
 import { LEDGER_CONFIG, LedgerConfig } from '@ledger/config';
 import { EVENT_STORE, EventStore } from '@ledger/event-store';
-import { KafkajsPublisher, OutboxRelay, createKafka, ensureTopics } from '@ledger/kafka-publisher';
+import { type KafkaClient, KafkajsPublisher, createKafka, ensureTopics } from '@ledger/kafka-publisher';
+import { LedgerProjection } from '@ledger/ledger-projection';
+import { measureProjectionLag } from '@ledger/operations';
+import { OUTBOX_RELAY_LOCK_KEY, OutboxRelay, entryMessages } from '@ledger/outbox';
 import { PG_POOL } from '@ledger/postgres';
-import {
-  AdvisoryLock,
-  LedgerProjection,
-  OutboxEntry,
-  entryMessages,
-  OUTBOX_RELAY_LOCK_KEY,
-  ServingVersionRunner,
-  measureProjectionLag,
-} from '@ledger/read-model';
+import { AdvisoryLock, ServingVersionRunner } from '@ledger/projection';
+import { tmf654V2Base } from '@ledger/contracts';
 
 /** How often the active projector logs its lag while it has any (silent when caught up). */
 const LAG_LOG_INTERVAL_MS = 30_000;
@@ -26,7 +21,7 @@ const LAG_LOG_INTERVAL_MS = 30_000;
 @Injectable()
 export class ProjectorService implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger('Projector');
-  private readonly kafka: Kafka;
+  private readonly kafka: KafkaClient;
   private runner: ServingVersionRunner | undefined;
   private relay: OutboxRelay | undefined;
   private readonly relayLock: AdvisoryLock;
@@ -51,7 +46,7 @@ export class ProjectorService implements OnApplicationBootstrap, OnApplicationSh
       databaseUrl: this.config.databaseUrl,
       projection: new LedgerProjection({
         topics: this.config.topics,
-        hrefBase: `${this.config.publicBaseUrl}/tmf-api/prepayBalanceManagement/v2`,
+        hrefBase: tmf654V2Base(this.config.publicBaseUrl),
       }),
       onBatch: () => this.relay?.notify(),
     });
@@ -82,7 +77,7 @@ export class ProjectorService implements OnApplicationBootstrap, OnApplicationSh
     this.relay = new OutboxRelay({
       client,
       publisher: new KafkajsPublisher(this.kafka),
-      messages: (row) => entryMessages(row as unknown as OutboxEntry, this.config.topics),
+      messages: (row) => entryMessages(row, this.config.topics),
       onConnectionLost: () => {
         void this.relayLock.release().then(() => this.startRelay());
       },

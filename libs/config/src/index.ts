@@ -1,2 +1,2 @@
-export * from './config';
-export * from './config.module';
+export { ConfigError, type EventStoreKind, type LedgerConfig, loadConfig, loadConfigOrExit } from './config';
+export { ConfigModule, LEDGER_CONFIG } from './config.module';

@@ -1,4 +1,4 @@
-export * from './kafka-client';
-export * from './message-publisher';
-export * from './outbox-relay';
-export * from './topics';
+export type { Kafka as KafkaClient } from 'kafkajs';
+export { type BrokerStatus, type KafkaClientOptions, createKafka, probeKafka } from './kafka-client';
+export { KafkajsPublisher, type MessagePublisher, type OutgoingMessage } from './message-publisher';
+export { type TopicSettings, ensureTopics } from './topics';

@@ -1,12 +1,10 @@
 import { Controller, Get, HttpStatus, Inject, Res } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
-import type { Kafka } from 'kafkajs';
-import { Pool } from 'pg';
 import { EVENT_STORE, EventStore } from '@ledger/event-store';
-import { probeKafka } from '@ledger/kafka-publisher';
-import { PG_POOL } from '@ledger/postgres';
-import { measureProjectionLag } from '@ledger/read-model';
+import { type KafkaClient, probeKafka } from '@ledger/kafka-publisher';
+import { PG_POOL, type PgPool } from '@ledger/postgres';
+import { measureProjectionLag } from '@ledger/operations';
 import { KAFKA } from '../kafka.provider';
 import { ProjectorHealth, assessProjector, unmeasured } from './projector-health';
 
@@ -14,8 +12,8 @@ import { ProjectorHealth, assessProjector, unmeasured } from './projector-health
 @Controller('health')
 export class HealthController {
   constructor(
-    @Inject(PG_POOL) private readonly pool: Pool,
-    @Inject(KAFKA) private readonly kafka: Kafka,
+    @Inject(PG_POOL) private readonly pool: PgPool,
+    @Inject(KAFKA) private readonly kafka: KafkaClient,
     @Inject(EVENT_STORE) private readonly store: EventStore,
   ) {}
 

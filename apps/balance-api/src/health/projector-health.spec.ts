@@ -1,4 +1,4 @@
-import type { ProjectionLag } from '@ledger/read-model';
+import type { ProjectionLag } from '@ledger/operations';
 import { PROJECTOR_THRESHOLDS, assessProjector, unmeasured } from './projector-health';
 
 const holder = { held: true, pid: 4242, applicationName: 'lock:x' };

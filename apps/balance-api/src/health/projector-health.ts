@@ -1,4 +1,4 @@
-import type { ProjectionLag } from '@ledger/read-model';
+import type { ProjectionLag } from '@ledger/operations';
 
 /**
  * When the projector counts as degraded. Lag never makes the API unhealthy: commands still append

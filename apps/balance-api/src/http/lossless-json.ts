@@ -2,7 +2,7 @@ import { HttpException } from '@nestjs/common';
 import express, { NextFunction, Request, RequestHandler, Response } from 'express';
 import { LosslessNumber, parse } from 'lossless-json';
 import { InexactNumber, tmfError } from '@ledger/contracts';
-import { toExactJson } from '@ledger/read-model';
+import { toExactJson } from '@ledger/contracts';
 
 /**
  * Exact JSON numbers in both directions. `JSON.parse` would turn 0.1000000000000000000001 into 0.1

@@ -2,6 +2,7 @@ import Ajv2020, { type ErrorObject, type ValidateFunction } from 'ajv/dist/2020'
 import addFormats from 'ajv-formats';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { BALANCE_EVENT_SCHEMA, BUCKET_STATE_SCHEMA } from './message-types';
 
 /**
  * Validators for the Kafka message values and headers, compiled from the versioned JSON Schemas in
@@ -10,8 +11,8 @@ import { join } from 'node:path';
  * and a build that does not ship the schema files fails only where validation is actually used.
  */
 export const MESSAGE_SCHEMAS = {
-  bucketState: 'ledger.bucket-state.v1',
-  balanceEvent: 'ledger.balance-event.v1',
+  bucketState: BUCKET_STATE_SCHEMA,
+  balanceEvent: BALANCE_EVENT_SCHEMA,
   headers: 'ledger.message-headers.v1',
 } as const;
 
@@ -24,49 +25,6 @@ export interface MessageSchemaError {
   path: string;
   message: string;
 }
-
-type Quantity = { amount: number; units: string };
-type Ref = { id?: string; href?: string; name?: string; '@referredType'?: string; [extra: string]: unknown };
-type Position = { commit: string; prepare: string };
-
-/** The bucket-state value (TMF654 v2 BucketBalance + version + position); a deleted bucket is a tombstone. */
-export interface BucketStateMessageV1 {
-  id: string;
-  href: string;
-  type?: string;
-  name?: string;
-  description?: string;
-  partyAccount?: Ref & { id: string };
-  product: (Ref & { id: string })[];
-  realizingResource?: Ref[];
-  relatedParty?: Ref[];
-  amount?: Quantity;
-  reservedAmount?: Quantity;
-  creditLimit?: Quantity;
-  status: 'active' | 'expired' | 'suspended';
-  validFor: { startDateTime?: string; endDateTime?: string };
-  version: number;
-  position: Position;
-}
-
-export type LedgerEventType =
-  | 'BucketOpened' | 'TopupRequested' | 'BalanceToppedUp' | 'TopupCancelled' | 'BalanceAdjusted' | 'BucketStatusChanged' | 'BucketDeleted';
-
-/** The balance-event value: one stored event and the balance activity it produced. */
-export interface BalanceEventMessageV1 {
-  eventId: string;
-  eventType: LedgerEventType;
-  eventTime: string;
-  bucketId: string;
-  version: number;
-  position: Position;
-  activity: { id: string; date: string; type: string; bucketBalance: { id: string }; [field: string]: unknown };
-}
-
-export type MessageHeadersV1 = Record<
-  'event-id' | 'event-type' | 'version' | 'correlation-id' | 'content-type' | 'schema-version',
-  string
->;
 
 let compiled: Map<MessageSchemaName, ValidateFunction> | undefined;
 

@@ -44,7 +44,8 @@ export interface OpenBucketData {
   readonly reservedAmount?: Quantity;
   /** Extension: how far below zero `amount − reservedAmount` may go. Defaults to 0. */
   readonly creditLimit?: Quantity;
-  readonly status?: 'active' | 'suspended';
+  /** A bucket opens active or suspended; any other status is the decision's to refuse (BUCKET.INVALID_STATUS). */
+  readonly status?: BucketStatus;
   readonly validFor: TimePeriod;
 }
 

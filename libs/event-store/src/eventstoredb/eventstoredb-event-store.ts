@@ -12,9 +12,10 @@ import { ChainedEvent, GENESIS_HASH } from '../hash-chain';
 import { prepareEvents, validateAppend } from '../new-events';
 import { comparePositions, START } from '../position';
 import { streamRange, validateBatchSize } from '../stream-reading';
+import type { SubscriptionRetryTiming } from '../subscription/subscription-loop';
 import { CommandMarkers, MarkerState, Revision } from './command-markers';
 import { positionOf, readEsdbStream, toEventData, toRecordedEvent } from './esdb-records';
-import { EventStoreDbSubscription, SubscriptionRetryTiming } from './eventstoredb-subscription';
+import { EventStoreDbSubscription } from './eventstoredb-subscription';
 import { StreamNames } from './stream-names';
 
 export interface EventStoreDbEventStoreOptions {

@@ -1,6 +1,6 @@
-import type { Position, RecordedEvent, SubscribeOptions, Subscription, SubscriptionHandler } from '../event-store.port';
-import { validateBatchSize } from '../stream-reading';
-import { delay, Wait, WakeSignal } from './wake-signal';
+import type { Position, RecordedEvent, SubscribeOptions, SubscriptionHandler } from '../event-store.port';
+import { EventFeed, FeedStream, SubscriptionLoop } from './subscription-loop';
+import { Wait, WakeSignal } from './wake-signal';
 
 export interface SubscriptionSource {
   read(from: Position | 'start', batchSize: number): Promise<RecordedEvent[]>;
@@ -16,103 +16,76 @@ export interface SubscriptionTiming {
 }
 
 export const DEFAULT_TIMING: SubscriptionTiming = { pollIntervalMs: 250, minIdleMs: 5, maxRetryDelayMs: 5_000 };
-const DEFAULT_BATCH_SIZE = 500;
+const FIRST_RETRY_DELAY_MS = 50;
 
 /**
- * One loop shared by every adapter that reads the global order with `readAll`: read a batch after
- * the last handled position, hand it over, repeat; when caught up, wait for a wake-up or a poll.
- * The position only moves after the handler resolved, so nothing is skipped or handled twice.
+ * The subscription of every adapter that reads the global order with `readAll`: the shared loop
+ * on a feed that reads a batch after the last handled position and, when caught up, waits for a
+ * wake-up or a poll.
  */
-export class CatchUpSubscription implements Subscription {
-  private current: Position | 'start';
-  private stopped = false;
-  private pending: Wait | undefined;
-  /** Settles when the loop has ended, by stop() or by a handler failure. */
-  readonly done: Promise<void>;
-  private readonly batchSize: number;
-  private failure: { error: unknown } | undefined;
-
+export class CatchUpSubscription extends SubscriptionLoop {
   constructor(
-    private readonly source: SubscriptionSource,
+    source: SubscriptionSource,
     from: Position | 'start',
-    private readonly handler: SubscriptionHandler,
-    private readonly options: SubscribeOptions = {},
-    private readonly timing: SubscriptionTiming = DEFAULT_TIMING,
+    handler: SubscriptionHandler,
+    options: SubscribeOptions = {},
+    timing: SubscriptionTiming = DEFAULT_TIMING,
   ) {
-    this.current = from;
-    this.batchSize = options.batchSize ?? DEFAULT_BATCH_SIZE;
-    validateBatchSize(this.batchSize);
-    this.done = this.run().then(() => this.reportFailure());
+    super(new PollingFeed(source, timing), from, handler, options, { minRetryDelayMs: FIRST_RETRY_DELAY_MS, maxRetryDelayMs: timing.maxRetryDelayMs });
+  }
+}
+
+interface PollState {
+  closed: boolean;
+  wait: Wait | undefined;
+}
+
+/** One per subscription: the idle backoff and the last signal seen outlive a failed read. */
+class PollingFeed implements EventFeed {
+  private idleMs: number;
+  /**
+   * The signal's version before the read in progress. A failed read keeps it, so a wake-up that
+   * arrived while reads were failing still counts once a read succeeds.
+   */
+  private seen: number | undefined;
+
+  constructor(private readonly source: SubscriptionSource, private readonly timing: SubscriptionTiming) {
+    this.idleMs = timing.minIdleMs;
   }
 
-  get position(): Position | 'start' {
-    return this.current;
+  open(from: Position | 'start', batchSize: number): FeedStream {
+    const state: PollState = { closed: false, wait: undefined };
+    const close = async () => {
+      state.closed = true;
+      state.wait?.cancel();
+    };
+    return { batches: this.poll(from, batchSize, state), close };
   }
 
-  async stop(): Promise<void> {
-    this.stopped = true;
-    this.pending?.cancel();
-    await this.done;
-  }
-
-  private async run(): Promise<void> {
-    let idleMs = this.timing.minIdleMs;
-    while (!this.stopped) {
-      const seen = this.source.signal.version;
-      const batch = await this.readWithRetry();
-      if (batch === undefined || (batch.length > 0 && !(await this.deliver(batch)))) return;
-      const signalled = this.source.signal.version !== seen;
-      if (batch.length > 0 || signalled) idleMs = this.timing.minIdleMs;
-      if (batch.length === this.batchSize || signalled) continue;
-      await this.pause(this.source.signal.wait(idleMs));
+  private async *poll(from: Position | 'start', batchSize: number, state: PollState): AsyncGenerator<RecordedEvent[]> {
+    const { signal } = this.source;
+    let position = from;
+    while (!state.closed) {
+      this.seen ??= signal.version;
+      const batch = await this.source.read(position, batchSize);
+      yield batch;
+      if (batch.length > 0) position = batch[batch.length - 1].position;
+      const seen = this.seen;
+      this.seen = undefined;
+      const signalled = signal.version !== seen;
+      if (batch.length > 0 || signalled) this.idleMs = this.timing.minIdleMs;
+      if (batch.length === batchSize || signalled) continue;
+      await this.idle(state, signal.wait(this.idleMs));
       // A signal means a commit just happened, but it may still sit behind the read horizon, so
       // re-read soon; silence means back off towards the poll interval.
-      idleMs = this.source.signal.version !== seen ? this.timing.minIdleMs : Math.min(idleMs * 2, this.timing.pollIntervalMs);
+      this.idleMs = signal.version !== seen ? this.timing.minIdleMs : Math.min(this.idleMs * 2, this.timing.pollIntervalMs);
     }
   }
 
-  /** False when the handler failed: the subscription is over; onError hears of it once the loop has ended. */
-  private async deliver(batch: RecordedEvent[]): Promise<boolean> {
-    try {
-      await this.handler(batch);
-    } catch (error) {
-      this.stopped = true;
-      this.failure = { error };
-      return false;
-    }
-    this.current = batch[batch.length - 1].position;
-    return true;
-  }
-
-  private async pause(wait: Wait): Promise<void> {
-    this.pending = wait;
-    if (this.stopped) wait.cancel();
+  private async idle(state: PollState, wait: Wait): Promise<void> {
+    state.wait = wait;
+    if (state.closed) wait.cancel();
     await wait.done;
-    this.pending = undefined;
-  }
-
-  /**
-   * Runs after the loop has ended, so an onError that calls stop() (or subscribes again) never
-   * waits on this subscription. A throwing onError is ignored: it must not take the process down.
-   */
-  private reportFailure(): void {
-    if (!this.failure) return;
-    try {
-      this.options.onError?.(this.failure.error);
-    } catch {
-      return;
-    }
-  }
-
-  private async readWithRetry(): Promise<RecordedEvent[] | undefined> {
-    for (let attempt = 1; !this.stopped; attempt++) {
-      try {
-        return await this.source.read(this.current, this.batchSize);
-      } catch (error) {
-        this.options.onRetry?.(error, attempt);
-        await this.pause(delay(Math.min(this.timing.maxRetryDelayMs, 25 * 2 ** Math.min(attempt, 16))));
-      }
-    }
-    return undefined;
+    state.wait = undefined;
   }
 }

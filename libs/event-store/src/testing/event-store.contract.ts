@@ -1,9 +1,9 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import { waitFor } from '@ledger/testing';
 import type { EventStore, NewEvent, Position, RecordedEvent, Subscription } from '../event-store.port';
 import { CommandIdConflict, StreamVersionConflict } from '../event-store.errors';
 import { GENESIS_HASH, verifyStream } from '../hash-chain';
 import { comparePositions, START } from '../position';
+import { waitFor } from './wait-for';
 
 /** Writes inside a transaction that stays open, so other writers commit around it. */
 export interface ConcurrentWriters {

@@ -1,0 +1,103 @@
+import { type BucketCommand, type CommandMetadata, domainError } from '@ledger/domain';
+import type { Position } from '@ledger/event-store';
+import type { Doc } from '@ledger/ledger-projection';
+import type { Clock } from '../ports/clock.port';
+import type { IdGenerator } from '../ports/id-generator.port';
+import type { LedgerQueries } from '../queries/ledger-queries';
+import type { BucketCommandHandler } from './bucket-command.handler';
+import { type CreatedKind, createdId, createdResource } from './command-answer';
+import type { CommandContext, CommandOutcome } from './command-context';
+import type { AdjustBalanceInput, OpenBucketInput, TopupBalanceInput, TopupStatusInput } from './command-inputs';
+import { adjustBalanceCommand, openBucketCommand, topupBalanceCommand } from './command-mappers';
+import { targetBucket } from './bucket-targeting';
+import { fingerprint } from './idempotency';
+
+/** Waits until the serving read model shows a position (bounded); true if it got there in time. */
+export interface ReadYourWrites {
+  waitFor(position: Position, timeoutMs: number): Promise<boolean>;
+}
+
+export interface LedgerCommandsOptions {
+  handler: BucketCommandHandler;
+  queries: LedgerQueries;
+  readYourWrites: ReadYourWrites;
+  readYourWritesTimeoutMs: number;
+  clock: Clock;
+  ids: IdGenerator;
+}
+
+/**
+ * The use cases every entry point calls: map the input to a domain command, resolve its bucket,
+ * run it through the handler with its idempotency identity, wait until reads show it, and answer
+ * with the resource as version-neutral read-model documents.
+ */
+export class LedgerCommands {
+  constructor(private readonly options: LedgerCommandsOptions) {}
+
+  async openBucket(input: OpenBucketInput, ctx: CommandContext): Promise<Doc> {
+    const bucketId = this.options.ids.newId();
+    const command = openBucketCommand(input, bucketId, this.metadata('bucket', ctx));
+    const outcome = await this.run(bucketId, 'bucket', command, input, ctx);
+    return this.answer('bucket', outcome, createdId(outcome, 'bucketId') ?? bucketId);
+  }
+
+  async topup(input: TopupBalanceInput, ctx: CommandContext): Promise<Doc> {
+    const target = await targetBucket(input, 'topup', (product) => this.options.queries.bucketCandidates(product));
+    const command = topupBalanceCommand(input, this.options.ids.newId(), target, this.metadata('topup', ctx));
+    const outcome = await this.run(target.bucketId, 'topup', command, input, ctx);
+    return this.answer('topup', outcome, createdId(outcome, 'topupId'));
+  }
+
+  async adjust(input: AdjustBalanceInput, ctx: CommandContext): Promise<Doc> {
+    const target = await targetBucket(input, 'adjustment', (product) => this.options.queries.bucketCandidates(product));
+    const command = adjustBalanceCommand(input, this.options.ids.newId(), target, this.metadata('adjustment', ctx));
+    const outcome = await this.run(target.bucketId, 'adjustment', command, input, ctx);
+    return this.answer('adjustment', outcome, createdId(outcome, 'adjustmentId'));
+  }
+
+  /** Confirms or cancels a topup; undefined when no such topup exists. */
+  async setTopupStatus(topupId: string, input: TopupStatusInput, ctx: CommandContext): Promise<Doc | undefined> {
+    const topup = await this.options.queries.find('topup', topupId);
+    if (!topup) return undefined;
+    if (input.status === 'in progress') {
+      if (topup.status === 'in progress') return topup;
+      throw domainError('TOPUP.INVALID_TRANSITION', `a ${String(topup.status)} topup cannot go back to in progress`, 'status');
+    }
+    const operation = `topup-status:${topupId}`;
+    const bucketId = (topup.bucket as { id: string }).id;
+    const type = input.status === 'cancelled' ? 'CancelTopup' : 'ConfirmTopup';
+    const command: BucketCommand = { type, data: { bucketId, topupId }, metadata: this.metadata(operation, ctx) };
+    const outcome = await this.run(bucketId, operation, command, { status: input.status }, ctx);
+    await this.settle(outcome);
+    return this.options.queries.find('topup', topupId);
+  }
+
+  private metadata(operation: string, ctx: CommandContext): CommandMetadata {
+    const commandId = ctx.idempotencyKey && `${operation}:${ctx.idempotencyKey}`;
+    return { now: this.options.clock.now().toISOString(), correlationId: ctx.correlationId, commandId };
+  }
+
+  private run(bucketId: string, operation: string, command: BucketCommand, body: unknown, ctx: CommandContext): Promise<CommandOutcome> {
+    return this.options.handler.handle(bucketId, command, {
+      commandId: command.metadata.commandId,
+      fingerprint: ctx.idempotencyKey ? fingerprint(operation, body) : undefined,
+      correlationId: ctx.correlationId,
+      actor: ctx.actor,
+    });
+  }
+
+  private async settle(outcome: CommandOutcome): Promise<boolean> {
+    const { readYourWrites, readYourWritesTimeoutMs } = this.options;
+    return outcome.position ? readYourWrites.waitFor(outcome.position, readYourWritesTimeoutMs) : true;
+  }
+
+  /**
+   * Read-your-writes: wait (bounded) for the projection, so a GET after the 201 shows the write.
+   * A repeated command answers from the read model, which may have moved on since the first.
+   */
+  private async answer(kind: CreatedKind, outcome: CommandOutcome, id: string | undefined): Promise<Doc> {
+    await this.settle(outcome);
+    const doc = outcome.duplicate && id !== undefined ? await this.options.queries.find(kind, id) : undefined;
+    return doc ?? createdResource(kind, outcome);
+  }
+}

@@ -1,0 +1,26 @@
+/**
+ * @ledger/application: the use cases every entry point calls (HTTP controllers of each API
+ * version, the CLI, schedulers). Typed command inputs and their mappers to domain commands, bucket
+ * targeting, idempotency, the command handler, and answers built from a command's own events.
+ * No HTTP, no SQL: adapters come in through the ports and constructor options.
+ */
+export { type Clock, CLOCK, systemClock } from './ports/clock.port';
+export { type IdGenerator, ID_GENERATOR, randomIds } from './ports/id-generator.port';
+export type { CommandContext, CommandIdentity, CommandOutcome, OutcomeEvent } from './commands/command-context';
+export type {
+  AdjustBalanceInput,
+  BucketTargetInput,
+  OpenBucketInput,
+  QuantityInput,
+  TopupBalanceInput,
+  TopupStatusInput,
+} from './commands/command-inputs';
+export { adjustBalanceCommand, openBucketCommand, topupBalanceCommand } from './commands/command-mappers';
+export { type BucketCandidates, type BucketTarget, targetBucket } from './commands/bucket-targeting';
+export { IdempotencyConflict, fingerprint, previousOutcome } from './commands/idempotency';
+export { BucketCommandHandler, type BucketCommandHandlerOptions, MAX_ATTEMPTS } from './commands/bucket-command.handler';
+export { type CreatedKind, createdId, createdResource } from './commands/command-answer';
+export { LedgerCommands, type LedgerCommandsOptions, type ReadYourWrites } from './commands/ledger-commands';
+export { KeyedQueue } from './commands/keyed-queue';
+export { type RequestJson, requestJson } from './commands/request-json';
+export { LedgerQueries } from './queries/ledger-queries';
