@@ -52,13 +52,17 @@ async function main(): Promise<void> {
     const sampler = new RssSampler();
     const memory: Row[] = [];
     try {
-      rows.push(...(await scenario.run({
-        quick,
-        memory: (name, mib) => memory.push(info(`7 peak RSS s${scenario.id}: ${name}`, 'MiB', mib ?? null)),
-      })));
+      rows.push(
+        ...(await scenario.run({
+          quick,
+          memory: (name, mib) => memory.push(info(`7 peak RSS s${scenario.id}: ${name}`, 'MiB', mib ?? null)),
+        })),
+      );
     } catch (error) {
       log(`scenario ${scenario.id} failed: ${error instanceof Error ? error.stack : String(error)}`);
-      rows.push(missing(`${scenario.id} ${scenario.title}`, 'error', error instanceof Error ? error.message : String(error)));
+      rows.push(
+        missing(`${scenario.id} ${scenario.title}`, 'error', error instanceof Error ? error.message : String(error)),
+      );
     }
     rows.push(info(`7 peak RSS s${scenario.id}: bench process`, 'MiB', sampler.stop()), ...memory);
     log(`scenario ${scenario.id} took ${fmt((Date.now() - t0) / 1000, 1)} s`);
@@ -67,7 +71,7 @@ async function main(): Promise<void> {
     rows.push(missing(`${id} (see issue 7)`, 'not implemented', 'no figure measured'));
   }
   const report = {
-    mode: quick ? 'quick' as const : 'full' as const,
+    mode: quick ? ('quick' as const) : ('full' as const),
     startedAt: startedAt.toISOString(),
     scenarios: SCENARIOS.filter((s) => !only || only.has(s.id)).map((s) => s.id),
     durationS: (Date.now() - startedAt.getTime()) / 1000,

@@ -13,8 +13,13 @@ export async function fillEventStore(url: string, total: number, label: string):
   const pool = createPool(url, { max: 4 });
   const store = new PostgresEventStore(pool, url);
   try {
-    const result = await closedLoop({ label: `fill ${label}: ${buckets} buckets x 100 events`, concurrency: 4, count: buckets, maxMs: 600_000 },
-      (i) => store.append(`bucket-${label}-${i}`, bucketEvents(template, `${label}-${i}`), 'no_stream').then(() => undefined));
+    const result = await closedLoop(
+      { label: `fill ${label}: ${buckets} buckets x 100 events`, concurrency: 4, count: buckets, maxMs: 600_000 },
+      (i) =>
+        store
+          .append(`bucket-${label}-${i}`, bucketEvents(template, `${label}-${i}`), 'no_stream')
+          .then(() => undefined),
+    );
     if (result.errors > 0) throw new Error(`filling the event store failed: ${result.firstError}`);
     return result.done * 100;
   } finally {

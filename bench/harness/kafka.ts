@@ -13,7 +13,10 @@ export const benchKafka = (name: string) => createKafka({ brokers: BROKERS, clie
 /** A fresh pair of topics made as the projector makes them (6 partitions, compacted state topic). */
 export async function freshTopics(scenario: string): Promise<{ bucketState: string; balanceEvents: string }> {
   const suffix = randomUUID().slice(0, 8);
-  const topics = { bucketState: `bench.${scenario}.bucket-state.${suffix}`, balanceEvents: `bench.${scenario}.balance-events.${suffix}` };
+  const topics = {
+    bucketState: `bench.${scenario}.bucket-state.${suffix}`,
+    balanceEvents: `bench.${scenario}.balance-events.${suffix}`,
+  };
   await ensureTopics(benchKafka('admin'), { ...topics, partitions: 6, eventsRetentionMs: 3_600_000 });
   return topics;
 }
@@ -26,16 +29,45 @@ export function brokerPid(): number | undefined {
   return existsSync(`/proc/${pid}`) ? pid : undefined;
 }
 
-const STATE = (id: string, v: number) => JSON.stringify({ id, type: 'monetary', name: 'Main balance', partyAccount: { id: `acc-${id}` },
-  product: [{ id: `prod-${id}`, name: 'Mobile Prepaid 10GB' }], relatedParty: [{ id: 'cust-9', role: 'customer' }],
-  amount: { amount: 112.5, units: 'EUR' }, reservedAmount: { amount: 0, units: 'EUR' }, creditLimit: { amount: 0, units: 'EUR' },
-  status: 'active', validFor: { startDateTime: '2025-01-01T00:00:00Z', endDateTime: '2035-01-01T00:00:00Z' },
-  href: `${tmf654V2Base('http://127.0.0.1:3000')}/bucket/${id}`, version: v, position: { commit: '7000000020', prepare: String(v) } });
-const EVENT = (id: string, v: number) => JSON.stringify({ eventId: randomUUID(), eventType: 'BalanceToppedUp', eventTime: '2025-03-01T10:00:00Z',
-  bucketId: id, version: v, position: { commit: '7000000020', prepare: String(v) }, activity: { id: randomUUID(), date: '2025-03-01T10:00:00Z',
-    bucketBalance: { id }, product: { id: `prod-${id}` }, partyAccount: { id: `acc-${id}` }, relatedParty: [{ id: 'cust-9', role: 'customer' }],
-    amount: { amount: 12.5, units: 'EUR' }, type: 'topup', action: { id: randomUUID() }, amountBefore: { amount: 100, units: 'EUR' },
-    amountAfter: { amount: 112.5, units: 'EUR' } } });
+const STATE = (id: string, v: number) =>
+  JSON.stringify({
+    id,
+    type: 'monetary',
+    name: 'Main balance',
+    partyAccount: { id: `acc-${id}` },
+    product: [{ id: `prod-${id}`, name: 'Mobile Prepaid 10GB' }],
+    relatedParty: [{ id: 'cust-9', role: 'customer' }],
+    amount: { amount: 112.5, units: 'EUR' },
+    reservedAmount: { amount: 0, units: 'EUR' },
+    creditLimit: { amount: 0, units: 'EUR' },
+    status: 'active',
+    validFor: { startDateTime: '2025-01-01T00:00:00Z', endDateTime: '2035-01-01T00:00:00Z' },
+    href: `${tmf654V2Base('http://127.0.0.1:3000')}/bucket/${id}`,
+    version: v,
+    position: { commit: '7000000020', prepare: String(v) },
+  });
+const EVENT = (id: string, v: number) =>
+  JSON.stringify({
+    eventId: randomUUID(),
+    eventType: 'BalanceToppedUp',
+    eventTime: '2025-03-01T10:00:00Z',
+    bucketId: id,
+    version: v,
+    position: { commit: '7000000020', prepare: String(v) },
+    activity: {
+      id: randomUUID(),
+      date: '2025-03-01T10:00:00Z',
+      bucketBalance: { id },
+      product: { id: `prod-${id}` },
+      partyAccount: { id: `acc-${id}` },
+      relatedParty: [{ id: 'cust-9', role: 'customer' }],
+      amount: { amount: 12.5, units: 'EUR' },
+      type: 'topup',
+      action: { id: randomUUID() },
+      amountBefore: { amount: 100, units: 'EUR' },
+      amountAfter: { amount: 112.5, units: 'EUR' },
+    },
+  });
 
 /**
  * Outbox row `i` as the projector writes it (one per event, standing for a bucket-state and a
@@ -44,8 +76,16 @@ const EVENT = (id: string, v: number) => JSON.stringify({ eventId: randomUUID(),
 export function ledgerEntry(i: number): OutboxEntry {
   const id = `bench-bucket-${i % 1000}`;
   const v = Math.floor(i / 1000);
-  return { bucket_id: id, event_id: randomUUID(), event_type: 'BalanceToppedUp', version: String(v), correlation_id: randomUUID(),
-    state: STATE(id, v), deleted: false, event: EVENT(id, v) };
+  return {
+    bucket_id: id,
+    event_id: randomUUID(),
+    event_type: 'BalanceToppedUp',
+    version: String(v),
+    correlation_id: randomUUID(),
+    state: STATE(id, v),
+    deleted: false,
+    event: EVENT(id, v),
+  };
 }
 
 export function ledgerEntries(from: number, count: number): OutboxEntry[] {
@@ -53,6 +93,10 @@ export function ledgerEntries(from: number, count: number): OutboxEntry[] {
 }
 
 /** The messages of `count` outbox rows, as the relay makes them (two per row). */
-export function ledgerMessages(from: number, count: number, topics: { bucketState: string; balanceEvents: string }): OutgoingMessage[] {
+export function ledgerMessages(
+  from: number,
+  count: number,
+  topics: { bucketState: string; balanceEvents: string },
+): OutgoingMessage[] {
   return ledgerEntries(from, count).flatMap((entry) => entryMessages(entry, topics));
 }

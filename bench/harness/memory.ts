@@ -40,7 +40,11 @@ export class ProcessSampler {
   private peak = 0;
   private readonly timer: NodeJS.Timeout;
 
-  constructor(private readonly pid: number, private readonly field: 'VmHWM' | 'VmRSS', everyMs = 200) {
+  constructor(
+    private readonly pid: number,
+    private readonly field: 'VmHWM' | 'VmRSS',
+    everyMs = 200,
+  ) {
     this.timer = setInterval(() => this.sample(), everyMs);
     this.timer.unref();
     this.sample();

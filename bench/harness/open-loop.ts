@@ -7,7 +7,12 @@ import { sleep } from './log';
  * Starts op(i) at `rate` per second for `durationMs` (open loop: the schedule does not wait for
  * answers). When `maxInFlight` operations are outstanding, the scheduled one is skipped, not queued.
  */
-export async function openLoop(rate: number, durationMs: number, maxInFlight: number, op: (i: number) => Promise<void>) {
+export async function openLoop(
+  rate: number,
+  durationMs: number,
+  maxInFlight: number,
+  op: (i: number) => Promise<void>,
+) {
   const total = Math.floor((rate * durationMs) / 1000);
   const pending = new Set<Promise<void>>();
   let scheduled = 0;
@@ -20,7 +25,9 @@ export async function openLoop(rate: number, durationMs: number, maxInFlight: nu
         skipped++;
         continue;
       }
-      const p = op(scheduled).catch(() => undefined).finally(() => pending.delete(p));
+      const p = op(scheduled)
+        .catch(() => undefined)
+        .finally(() => pending.delete(p));
       pending.add(p);
     }
     await sleep(1);
@@ -33,7 +40,11 @@ export async function openLoop(rate: number, durationMs: number, maxInFlight: nu
  * A consumer on `topic` from the beginning; `onMessage` sees every message with its arrival time.
  * Resolves once the group was joined.
  */
-export async function startConsumer(name: string, topic: string, onMessage: (p: EachMessagePayload, at: number) => void): Promise<Consumer> {
+export async function startConsumer(
+  name: string,
+  topic: string,
+  onMessage: (p: EachMessagePayload, at: number) => void,
+): Promise<Consumer> {
   const consumer = benchKafka(name).consumer({ groupId: `${name}-${process.pid}-${Date.now()}`, maxWaitTimeInMs: 100 });
   await consumer.connect();
   await consumer.subscribe({ topics: [topic], fromBeginning: true });

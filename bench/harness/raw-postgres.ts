@@ -5,8 +5,13 @@ import { closedLoop, LoadResult } from './stats';
  * The raw baseline of scenarios 1 and 2: one autocommit statement per operation from a pg pool of
  * `concurrency` connections (durable: synchronous_commit as configured on the server).
  */
-export async function rawStatements(url: string, setupSql: string, label: string,
-  load: { concurrency: number; count: number; maxMs: number }, statement: (i: number) => [string, unknown[]]): Promise<LoadResult> {
+export async function rawStatements(
+  url: string,
+  setupSql: string,
+  label: string,
+  load: { concurrency: number; count: number; maxMs: number },
+  statement: (i: number) => [string, unknown[]],
+): Promise<LoadResult> {
   const pool = new Pool({ connectionString: url, max: load.concurrency, application_name: 'bench-raw' });
   try {
     await pool.query(setupSql);

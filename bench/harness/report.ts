@@ -22,23 +22,53 @@ const ratioOf = (ours: number | null, baseline: number | null) =>
   ours !== null && baseline !== null && baseline > 0 ? ours / baseline : null;
 
 /** Higher is better: passes when ours ≥ minRatio × baseline and (if given) ours ≥ minAbs. */
-export function atLeast(scenario: string, unit: string, ours: number, baseline: number | null,
-  target: { minRatio?: number; minAbs?: number }, note?: string): Row {
+export function atLeast(
+  scenario: string,
+  unit: string,
+  ours: number,
+  baseline: number | null,
+  target: { minRatio?: number; minAbs?: number },
+  note?: string,
+): Row {
   const ratio = ratioOf(ours, baseline);
-  const parts = [target.minRatio !== undefined ? `≥ ${target.minRatio}×` : '', target.minAbs !== undefined ? `≥ ${fmt(target.minAbs)} ${unit}` : '']
-    .filter(Boolean);
-  const ok = (target.minRatio === undefined || (ratio !== null && ratio >= target.minRatio))
-    && (target.minAbs === undefined || ours >= target.minAbs);
+  const parts = [
+    target.minRatio !== undefined ? `≥ ${target.minRatio}×` : '',
+    target.minAbs !== undefined ? `≥ ${fmt(target.minAbs)} ${unit}` : '',
+  ].filter(Boolean);
+  const ok =
+    (target.minRatio === undefined || (ratio !== null && ratio >= target.minRatio)) &&
+    (target.minAbs === undefined || ours >= target.minAbs);
   return { scenario, unit, ours, baseline, ratio, target: parts.join(' and '), result: ok ? 'pass' : 'FAIL', note };
 }
 
 /** Lower is better (latency, duration): passes when ours ≤ max. */
-export function atMost(scenario: string, unit: string, ours: number, baseline: number | null, max: number, note?: string): Row {
-  return { scenario, unit, ours, baseline, ratio: ratioOf(ours, baseline), target: `≤ ${fmt(max)} ${unit}`,
-    result: Number.isFinite(ours) && ours <= max ? 'pass' : 'FAIL', note };
+export function atMost(
+  scenario: string,
+  unit: string,
+  ours: number,
+  baseline: number | null,
+  max: number,
+  note?: string,
+): Row {
+  return {
+    scenario,
+    unit,
+    ours,
+    baseline,
+    ratio: ratioOf(ours, baseline),
+    target: `≤ ${fmt(max)} ${unit}`,
+    result: Number.isFinite(ours) && ours <= max ? 'pass' : 'FAIL',
+    note,
+  };
 }
 
-export function info(scenario: string, unit: string, ours: number | null, baseline: number | null = null, note?: string): Row {
+export function info(
+  scenario: string,
+  unit: string,
+  ours: number | null,
+  baseline: number | null = null,
+  note?: string,
+): Row {
   return { scenario, unit, ours, baseline, ratio: ratioOf(ours, baseline), target: '—', result: 'info', note };
 }
 
@@ -54,10 +84,17 @@ function figure(value: number | null, unit: string): string {
 
 export function renderTable(rows: Row[]): string {
   const header = ['scenario', 'ours', 'baseline', 'ratio', 'target', 'result'];
-  const cells = rows.map((r) => [r.scenario, figure(r.ours, r.unit), figure(r.baseline, r.unit),
-    r.ratio === null ? '—' : `${r.ratio.toFixed(2)}×`, r.target, r.result + (r.note ? `  (${r.note})` : '')]);
+  const cells = rows.map((r) => [
+    r.scenario,
+    figure(r.ours, r.unit),
+    figure(r.baseline, r.unit),
+    r.ratio === null ? '—' : `${r.ratio.toFixed(2)}×`,
+    r.target,
+    r.result + (r.note ? `  (${r.note})` : ''),
+  ]);
   const widths = header.map((h, i) => Math.max(h.length, ...cells.map((c) => (i === 5 ? 0 : c[i].length))));
-  const line = (c: string[]) => c.map((v, i) => (i === 5 ? v : i === 0 || i === 4 ? v.padEnd(widths[i]) : v.padStart(widths[i]))).join(' │ ');
+  const line = (c: string[]) =>
+    c.map((v, i) => (i === 5 ? v : i === 0 || i === 4 ? v.padEnd(widths[i]) : v.padStart(widths[i]))).join(' │ ');
   return [line(header), widths.map((w, i) => '─'.repeat(i === 5 ? 6 : w)).join('─┼─'), ...cells.map(line)].join('\n');
 }
 

@@ -42,7 +42,10 @@ export async function startBenchService(env: Record<string, string> = {}): Promi
     children.push(api);
     await api.waitForLine(/balance-api listening/, 120_000);
     log(`service: balance-api (pid ${api.pid}) and projector (pid ${projector.pid}) on ${config.publicBaseUrl}`);
-    const samplers = { api: new ProcessSampler(api.pid, 'VmHWM'), projector: new ProcessSampler(projector.pid, 'VmHWM') };
+    const samplers = {
+      api: new ProcessSampler(api.pid, 'VmHWM'),
+      projector: new ProcessSampler(projector.pid, 'VmHWM'),
+    };
     return {
       v2: tmf654V2Base(config.publicBaseUrl),
       config,

@@ -23,8 +23,14 @@ export function percentile(sorted: number[], p: number): number {
 export function summarize(latencies: number[], elapsedMs: number, errors = 0, firstError?: string): LoadResult {
   const sorted = [...latencies].sort((a, b) => a - b);
   return {
-    done: latencies.length, errors, firstError, elapsedMs, rate: (latencies.length / elapsedMs) * 1000,
-    p50: percentile(sorted, 50), p99: percentile(sorted, 99), max: sorted[sorted.length - 1] ?? NaN,
+    done: latencies.length,
+    errors,
+    firstError,
+    elapsedMs,
+    rate: (latencies.length / elapsedMs) * 1000,
+    p50: percentile(sorted, 50),
+    p99: percentile(sorted, 99),
+    max: sorted[sorted.length - 1] ?? NaN,
   };
 }
 
@@ -63,14 +69,18 @@ export async function closedLoop(options: ClosedLoopOptions, op: (i: number) => 
       latencies.push(t1 - t0);
       if (t1 - lastReport > 5000) {
         lastReport = t1;
-        log(`  ${options.label}: ${fmt(latencies.length)}/${fmt(options.count)} done, ${fmt((latencies.length / (t1 - start)) * 1000)}/s`);
+        log(
+          `  ${options.label}: ${fmt(latencies.length)}/${fmt(options.count)} done, ${fmt((latencies.length / (t1 - start)) * 1000)}/s`,
+        );
       }
     }
   };
   await Promise.all(Array.from({ length: options.concurrency }, worker));
   const result = summarize(latencies, performance.now() - start, errors, firstError);
-  log(`  ${options.label}: ${fmt(result.done)} ops in ${fmt(result.elapsedMs / 1000, 1)} s = ${fmt(result.rate)}/s, `
-    + `p50 ${fmt(result.p50, 1)} ms, p99 ${fmt(result.p99, 1)} ms${errors ? `, ${errors} errors (${firstError})` : ''}`);
+  log(
+    `  ${options.label}: ${fmt(result.done)} ops in ${fmt(result.elapsedMs / 1000, 1)} s = ${fmt(result.rate)}/s, ` +
+      `p50 ${fmt(result.p50, 1)} ms, p99 ${fmt(result.p99, 1)} ms${errors ? `, ${errors} errors (${firstError})` : ''}`,
+  );
   return result;
 }
 
@@ -82,8 +92,12 @@ export async function timed<T>(fn: () => Promise<T>): Promise<{ value: T; ms: nu
 }
 
 /** Resolves once `check()` is true, polling every `everyMs` (and logging `progress()` every 5 s); false when `maxMs` passed first. */
-export async function waitUntil(check: () => boolean | Promise<boolean>, maxMs: number, everyMs = 20,
-  progress?: () => string): Promise<boolean> {
+export async function waitUntil(
+  check: () => boolean | Promise<boolean>,
+  maxMs: number,
+  everyMs = 20,
+  progress?: () => string,
+): Promise<boolean> {
   const deadline = Date.now() + maxMs;
   const report = progressLog();
   while (Date.now() < deadline) {

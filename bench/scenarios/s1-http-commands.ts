@@ -25,14 +25,34 @@ async function frameworkFloor(ids: string[], rawRates: Map<number, number>, quic
   try {
     await child.waitForLine(/framework floor listening/, 120_000);
     // Warm up first, as the service was warmed by its own setup and the c=1 run.
-    await closedLoop({ label: 's1 HTTP stack alone, warm-up', concurrency: 32, count: 1e6, maxMs: 2_000 },
-      async (i) => { await command(http, i, ids[(i * 7919) % ids.length]); });
+    await closedLoop(
+      { label: 's1 HTTP stack alone, warm-up', concurrency: 32, count: 1e6, maxMs: 2_000 },
+      async (i) => {
+        await command(http, i, ids[(i * 7919) % ids.length]);
+      },
+    );
     const rows: Row[] = [];
     for (const concurrency of [32, 64]) {
-      const floor = await closedLoop({ label: `s1 HTTP stack alone c=${concurrency}`, concurrency, count: quick ? 5_000 : 20_000, maxMs: quick ? 3_000 : 10_000 },
-        async (i) => { await command(http, i, ids[(i * 7919) % ids.length]); });
-      rows.push(info(`1 HTTP stack alone, no I/O, c=${concurrency}`, 'req/s', floor.rate, rawRates.get(concurrency) ?? null,
-        'Nest + Express + validation answering at once; baseline = raw INSERT'));
+      const floor = await closedLoop(
+        {
+          label: `s1 HTTP stack alone c=${concurrency}`,
+          concurrency,
+          count: quick ? 5_000 : 20_000,
+          maxMs: quick ? 3_000 : 10_000,
+        },
+        async (i) => {
+          await command(http, i, ids[(i * 7919) % ids.length]);
+        },
+      );
+      rows.push(
+        info(
+          `1 HTTP stack alone, no I/O, c=${concurrency}`,
+          'req/s',
+          floor.rate,
+          rawRates.get(concurrency) ?? null,
+          'Nest + Express + validation answering at once; baseline = raw INSERT',
+        ),
+      );
     }
     return rows;
   } finally {
@@ -59,7 +79,7 @@ export const httpCommands: Scenario = {
       log(`s1: creating ${bucketCount} buckets over HTTP (setup)`);
       const ids = await createBuckets(http, bucketCount, 32);
       for (const concurrency of [1, 32, 64]) {
-        const count = concurrency === 1 ? (quick ? 400 : 3_000) : (quick ? 3_000 : 20_000);
+        const count = concurrency === 1 ? (quick ? 400 : 3_000) : quick ? 3_000 : 20_000;
         const load = { concurrency, count, maxMs: quick ? 5_000 : 20_000 };
         // A stride co-prime with the bucket count spreads consecutive commands over distinct buckets.
         const ours = await closedLoop({ label: `s1 HTTP c=${concurrency}`, ...load }, async (i) => {
@@ -67,12 +87,23 @@ export const httpCommands: Scenario = {
         });
         const raw = await rawStatements(app.db.url, RAW_TABLE, `s1 raw INSERT c=${concurrency}`, load, (i) => [
           'INSERT INTO bench_raw_command (bucket_id, amount, body) VALUES ($1, $2, $3)',
-          [ids[(i * 7919) % ids.length], i % 2 === 0 ? '5' : '-3', JSON.stringify({ type: 'voucher', channel: { id: 'web' }, n: i })],
+          [
+            ids[(i * 7919) % ids.length],
+            i % 2 === 0 ? '5' : '-3',
+            JSON.stringify({ type: 'voucher', channel: { id: 'web' }, n: i }),
+          ],
         ]);
         rawRates.set(concurrency, raw.rate);
         const errors = ours.errors ? `${ours.errors} errors: ${ours.firstError}` : undefined;
         rows.push(
-          atLeast(`1 HTTP commands c=${concurrency}: throughput`, 'cmd/s', ours.rate, raw.rate, { minRatio: 0.4 }, errors),
+          atLeast(
+            `1 HTTP commands c=${concurrency}: throughput`,
+            'cmd/s',
+            ours.rate,
+            raw.rate,
+            { minRatio: 0.4 },
+            errors,
+          ),
           info(`1 HTTP commands c=${concurrency}: p50`, 'ms', ours.p50, raw.p50),
           atMost(`1 HTTP commands c=${concurrency}: p99`, 'ms', ours.p99, raw.p99, 50),
         );

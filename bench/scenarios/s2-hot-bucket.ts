@@ -27,11 +27,19 @@ export const hotBucket: Scenario = {
         await command(http, i, bucketId);
       });
       const raw = await rawStatements(app.db.url, RAW_TABLE, 's2 raw UPDATE one row', load, (i) => [
-        'UPDATE bench_raw_hot SET balance = balance + $1, version = version + 1 WHERE id = 1', [i % 2 === 0 ? '5' : '-3'],
+        'UPDATE bench_raw_hot SET balance = balance + $1, version = version + 1 WHERE id = 1',
+        [i % 2 === 0 ? '5' : '-3'],
       ]);
       const errors = ours.errors ? `${ours.errors} errors: ${ours.firstError}` : undefined;
       rows.push(
-        atLeast(`2 hot bucket c=${CONCURRENCY}: throughput`, 'cmd/s', ours.rate, raw.rate, { minRatio: 0.4, minAbs: 1_000 }, errors),
+        atLeast(
+          `2 hot bucket c=${CONCURRENCY}: throughput`,
+          'cmd/s',
+          ours.rate,
+          raw.rate,
+          { minRatio: 0.4, minAbs: 1_000 },
+          errors,
+        ),
         info(`2 hot bucket c=${CONCURRENCY}: p50`, 'ms', ours.p50, raw.p50),
         info(`2 hot bucket c=${CONCURRENCY}: p99`, 'ms', ours.p99, raw.p99),
       );

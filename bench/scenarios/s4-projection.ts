@@ -12,10 +12,11 @@ import { timed, waitUntil } from '../harness/stats';
 import { plainProjector } from './plain-projector';
 import { tmf654V2Base } from '@ledger/contracts';
 
-const projection = () => new LedgerProjection({
-  topics: { bucketState: 'bench.s4.bucket-state', balanceEvents: 'bench.s4.balance-events' },
-  hrefBase: tmf654V2Base('http://127.0.0.1:3000'),
-});
+const projection = () =>
+  new LedgerProjection({
+    topics: { bucketState: 'bench.s4.bucket-state', balanceEvents: 'bench.s4.balance-events' },
+    hrefBase: tmf654V2Base('http://127.0.0.1:3000'),
+  });
 
 /**
  * 4. Projection catch-up over a full event store (1M events; quick: 50k) with the projector's own
@@ -39,33 +40,71 @@ export const projectionCatchUp: Scenario = {
 
       log(`s4: ProjectionRunner + LedgerProjection catching up on ${fmt(events)} events`);
       let projected = 0;
-      const runner = new ProjectionRunner({ store, databaseUrl: db.url, projection: projection(), modelVersion: 1,
-        onBatch: (b) => (projected += b.events) });
+      const runner = new ProjectionRunner({
+        store,
+        databaseUrl: db.url,
+        projection: projection(),
+        modelVersion: 1,
+        onBatch: (b) => (projected += b.events),
+      });
       const caughtUp = await timed(async () => {
         await runner.start();
-        return waitUntil(() => projected >= events, maxMs, 10, () => `s4 catch-up: ${fmt(projected)}/${fmt(events)} events`);
+        return waitUntil(
+          () => projected >= events,
+          maxMs,
+          10,
+          () => `s4 catch-up: ${fmt(projected)}/${fmt(events)} events`,
+        );
       });
       await runner.stop();
       const rate = (projected / caughtUp.ms) * 1000;
       log(`s4: projected ${fmt(projected)} events in ${fmt(caughtUp.ms / 1000, 1)} s = ${fmt(rate)}/s`);
-      rows.push(atLeast(`4 projection catch-up (${fmt(events)} events)`, 'events/s', rate, plainRate, { minRatio: 0.65, minAbs: 50_000 },
-        caughtUp.value ? undefined : `stopped at ${fmt(projected)} events after ${maxMs / 1000} s`));
+      rows.push(
+        atLeast(
+          `4 projection catch-up (${fmt(events)} events)`,
+          'events/s',
+          rate,
+          plainRate,
+          { minRatio: 0.65, minAbs: 50_000 },
+          caughtUp.value ? undefined : `stopped at ${fmt(projected)} events after ${maxMs / 1000} s`,
+        ),
+      );
 
       log('s4: full rebuild (rebuildReadModel, the CLI default batch size)');
       const pool = createPool(db.url, { max: 4 });
       const report = progressLog();
-      const rebuild = await timed(() => rebuildReadModel({ store, pool, databaseUrl: db.url, projection: projection(),
-        onStep: (m) => log(`  rebuild: ${m}`),
-        onProgress: (p) => report(() => `rebuild: ${fmt(p.events)}/${fmt(events)} events`) }));
+      const rebuild = await timed(() =>
+        rebuildReadModel({
+          store,
+          pool,
+          databaseUrl: db.url,
+          projection: projection(),
+          onStep: (m) => log(`  rebuild: ${m}`),
+          onProgress: (p) => report(() => `rebuild: ${fmt(p.events)}/${fmt(events)} events`),
+        }),
+      );
       await pool.end();
       const limitS = (20 * events) / 1_000_000;
       const foldS = rebuild.value.elapsedMs / 1000;
       rows.push(
-        atMost(`4 rebuild of ${fmt(events)} events, to the switch`, 's', foldS, plain.elapsedMs / 1000, limitS,
-          `${fmt(rebuild.value.events / foldS)} events/s; target = 20 s per 1M events; baseline = plain loop time`
-          + (projected < events ? `; v1 had stopped at ${fmt(projected)}, so the rebuild also wrote outbox rows for the rest` : '')),
-        info(`4 rebuild of ${fmt(events)} events, incl. deleting old rows`, 's', rebuild.ms / 1000, null,
-          `${fmt(rebuild.value.deletedRows)} rows of v1 deleted`),
+        atMost(
+          `4 rebuild of ${fmt(events)} events, to the switch`,
+          's',
+          foldS,
+          plain.elapsedMs / 1000,
+          limitS,
+          `${fmt(rebuild.value.events / foldS)} events/s; target = 20 s per 1M events; baseline = plain loop time` +
+            (projected < events
+              ? `; v1 had stopped at ${fmt(projected)}, so the rebuild also wrote outbox rows for the rest`
+              : ''),
+        ),
+        info(
+          `4 rebuild of ${fmt(events)} events, incl. deleting old rows`,
+          's',
+          rebuild.ms / 1000,
+          null,
+          `${fmt(rebuild.value.deletedRows)} rows of v1 deleted`,
+        ),
       );
     } finally {
       await store.close();

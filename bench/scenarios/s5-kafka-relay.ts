@@ -18,8 +18,12 @@ const BATCH = 500;
  * memory, one at a time. 1M messages would not fit in memory twice: it cycles over `pool`.
  */
 async function rawProducer(pool: OutgoingMessage[], total: number, maxMs: number): Promise<number> {
-  const producer = benchKafka('raw').producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false,
-    createPartitioner: Partitioners.DefaultPartitioner });
+  const producer = benchKafka('raw').producer({
+    idempotent: true,
+    maxInFlightRequests: 1,
+    allowAutoTopicCreation: false,
+    createPartitioner: Partitioners.DefaultPartitioner,
+  });
   await producer.connect();
   const deadline = Date.now() + maxMs;
   let sent = 0;
@@ -28,8 +32,12 @@ async function rawProducer(pool: OutgoingMessage[], total: number, maxMs: number
       const from = sent % pool.length;
       const batch = pool.slice(from, from + Math.min(BATCH, total - sent));
       const byTopic = new Map<string, { key: string; value: string | null; headers: Record<string, string> }[]>();
-      for (const m of batch) byTopic.set(m.topic, [...(byTopic.get(m.topic) ?? []), { key: m.key, value: m.value, headers: m.headers }]);
-      await producer.sendBatch({ acks: -1, topicMessages: [...byTopic].map(([topic, msgs]) => ({ topic, messages: msgs })) });
+      for (const m of batch)
+        byTopic.set(m.topic, [...(byTopic.get(m.topic) ?? []), { key: m.key, value: m.value, headers: m.headers }]);
+      await producer.sendBatch({
+        acks: -1,
+        topicMessages: [...byTopic].map(([topic, msgs]) => ({ topic, messages: msgs })),
+      });
       sent += batch.length;
       if (sent % 100_000 < batch.length) log(`  s5 raw producer: ${fmt(sent)}/${fmt(total)} messages`);
     }
@@ -43,9 +51,12 @@ async function rawProducer(pool: OutgoingMessage[], total: number, maxMs: number
 async function fillOutbox(client: Client, events: number): Promise<void> {
   for (let i = 0; i < events; i += 10_000) {
     const chunk = ledgerEntries(i, Math.min(10_000, events - i));
-    await client.query(`INSERT INTO outbox (bucket_id, event_id, event_type, version, correlation_id, state, deleted, event)
+    await client.query(
+      `INSERT INTO outbox (bucket_id, event_id, event_type, version, correlation_id, state, deleted, event)
       SELECT * FROM json_to_recordset($1::json) AS r(bucket_id text, event_id uuid, event_type text, version bigint,
-        correlation_id text, state text, deleted boolean, event text)`, [JSON.stringify(chunk)]);
+        correlation_id text, state text, deleted boolean, event text)`,
+      [JSON.stringify(chunk)],
+    );
   }
 }
 
@@ -75,18 +86,35 @@ export const kafkaRelay: Scenario = {
       await fillOutbox(client, total / 2);
       await client.query('VACUUM ANALYZE outbox');
       const topics = await freshTopics('s5-relay');
-      const relay = new OutboxRelay({ client, publisher: new KafkajsPublisher(benchKafka('relay')), batchSize: BATCH / 2,
-        messages: (row) => entryMessages(row, topics) });
+      const relay = new OutboxRelay({
+        client,
+        publisher: new KafkajsPublisher(benchKafka('relay')),
+        batchSize: BATCH / 2,
+        messages: (row) => entryMessages(row, topics),
+      });
       log(`s5: OutboxRelay publishing ${fmt(total)} messages`);
       const run = await timed(async () => {
         relay.start();
-        return waitUntil(() => relay.publishedMessages >= total, maxMs, 20, () => `s5 relay: ${fmt(relay.publishedMessages)}/${fmt(total)} messages`);
+        return waitUntil(
+          () => relay.publishedMessages >= total,
+          maxMs,
+          20,
+          () => `s5 relay: ${fmt(relay.publishedMessages)}/${fmt(total)} messages`,
+        );
       });
       await relay.stop();
       const rate = (relay.publishedMessages / run.ms) * 1000;
       log(`s5: relay published ${fmt(relay.publishedMessages)} in ${fmt(run.ms / 1000, 1)} s = ${fmt(rate)}/s`);
-      return [atLeast(`5 Kafka publishing (${fmt(total)} msgs, batch ${BATCH})`, 'msgs/s', rate, rawRate, { minRatio: 0.5 },
-        run.value ? undefined : `stopped after ${maxMs / 1000} s with ${fmt(relay.publishedMessages)} published`)] as Row[];
+      return [
+        atLeast(
+          `5 Kafka publishing (${fmt(total)} msgs, batch ${BATCH})`,
+          'msgs/s',
+          rate,
+          rawRate,
+          { minRatio: 0.5 },
+          run.value ? undefined : `stopped after ${maxMs / 1000} s with ${fmt(relay.publishedMessages)} published`,
+        ),
+      ] as Row[];
     } finally {
       memory('Kafka broker (VmRSS peak while running)', broker?.stop());
       await client.end();

@@ -31,7 +31,11 @@ async function rawLatency(durationMs: number) {
   latencies.length = 0;
   const load = await openLoop(RATE, durationMs, MAX_IN_FLIGHT, async (i) => {
     sentAt.set(`m${i}`, performance.now());
-    await producer.send({ topic, acks: -1, messages: [{ key: `m${i}`, value: JSON.stringify({ i, pad: 'x'.repeat(600) }) }] });
+    await producer.send({
+      topic,
+      acks: -1,
+      messages: [{ key: `m${i}`, value: JSON.stringify({ i, pad: 'x'.repeat(600) }) }],
+    });
   });
   await waitUntil(() => latencies.length >= load.scheduled - load.skipped, 10_000);
   await producer.disconnect();
@@ -72,18 +76,39 @@ export const kafkaLatency: Scenario = {
       await waitUntil(() => [...accepted.keys()].every((i) => visible.has(i)), 15_000, 50);
       await consumer.disconnect();
       const done = [...accepted.keys()].filter((i) => visible.has(i));
-      const fromSent = summarize(done.map((i) => (visible.get(i) as number) - (sent.get(i) as number)), load.elapsedMs);
-      const from201 = summarize(done.map((i) => (visible.get(i) as number) - (accepted.get(i) as number)), load.elapsedMs);
-      log(`s6: ${fmt(accepted.size)} accepted, ${fmt(done.length)} seen on Kafka, ${fmt(load.skipped)} skipped (in-flight cap)`);
+      const fromSent = summarize(
+        done.map((i) => (visible.get(i) as number) - (sent.get(i) as number)),
+        load.elapsedMs,
+      );
+      const from201 = summarize(
+        done.map((i) => (visible.get(i) as number) - (accepted.get(i) as number)),
+        load.elapsedMs,
+      );
+      log(
+        `s6: ${fmt(accepted.size)} accepted, ${fmt(done.length)} seen on Kafka, ${fmt(load.skipped)} skipped (in-flight cap)`,
+      );
       log('s6: raw kafkajs produce → consume at the same rate');
       const raw = await rawLatency(durationMs);
-      const note = `${fmt(accepted.size)} of ${fmt(load.scheduled)} offered accepted, ${fmt(load.skipped)} skipped at the in-flight cap, `
-        + `${fmt(accepted.size - done.length)} never seen on Kafka`;
+      const note =
+        `${fmt(accepted.size)} of ${fmt(load.scheduled)} offered accepted, ${fmt(load.skipped)} skipped at the in-flight cap, ` +
+        `${fmt(accepted.size - done.length)} never seen on Kafka`;
       rows.push(
-        info('6 command → Kafka: commands completed', 'cmd/s', (accepted.size / load.elapsedMs) * 1000, RATE, 'baseline = offered rate'),
+        info(
+          '6 command → Kafka: commands completed',
+          'cmd/s',
+          (accepted.size / load.elapsedMs) * 1000,
+          RATE,
+          'baseline = offered rate',
+        ),
         info('6 command sent → state on Kafka: p50', 'ms', fromSent.p50, raw.p50),
         atMost('6 command sent → state on Kafka: p99', 'ms', fromSent.p99, raw.p99, 250, note),
-        info('6 201 received → state on Kafka: p99', 'ms', from201.p99, raw.p99, 'can be < 0: Kafka may see it before the 201'),
+        info(
+          '6 201 received → state on Kafka: p99',
+          'ms',
+          from201.p99,
+          raw.p99,
+          'can be < 0: Kafka may see it before the 201',
+        ),
       );
     } finally {
       http.close();

@@ -21,7 +21,9 @@ describe('a topup end to end with EVENT_STORE=eventstoredb', () => {
 
   beforeAll(async () => {
     server = await EsdbTestServer.start();
-    app = await startLedgerApp({ env: { EVENT_STORE: 'eventstoredb', EVENTSTORE_CONNECTION_STRING: server.connectionString } });
+    app = await startLedgerApp({
+      env: { EVENT_STORE: 'eventstoredb', EVENTSTORE_CONNECTION_STRING: server.connectionString },
+    });
   });
 
   afterAll(async () => {
@@ -31,14 +33,19 @@ describe('a topup end to end with EVENT_STORE=eventstoredb', () => {
 
   it('stores the events in EventStoreDB, shows the exact amount at once, and publishes versions 0..n to the state topic', async () => {
     const created = await post(`${app.v2}/bucket`, {
-      type: 'monetary', product: [{ id: `prod-${randomUUID()}` }], amount: { amount: 10.25, units: 'EUR' },
+      type: 'monetary',
+      product: [{ id: `prod-${randomUUID()}` }],
+      amount: { amount: 10.25, units: 'EUR' },
       validFor: { startDateTime: '2025-01-01T00:00:00Z', endDateTime: '2099-01-01T00:00:00Z' },
     });
     expect(created.status).toBe(201);
     const bucket = (await created.json()) as { id: string };
 
     const topup = await post(`${app.v2}/balanceTopup`, {
-      type: 'voucher', channel: { id: 'web' }, amount: { amount: 5.5, units: 'EUR' }, bucket: { id: bucket.id },
+      type: 'voucher',
+      channel: { id: 'web' },
+      amount: { amount: 5.5, units: 'EUR' },
+      bucket: { id: bucket.id },
     });
     expect(topup.status).toBe(201);
 

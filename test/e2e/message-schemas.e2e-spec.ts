@@ -31,25 +31,55 @@ describe('messages on the real topics', () => {
 
   it('match the published schemas, headers included', async () => {
     const bucket = await send('POST', `${app.v2}/bucket`, {
-      type: 'deposit', name: 'Main', product: [{ id: `prod-${randomUUID()}`, name: 'Prepaid' }], partyAccount: { id: 'acc-1' },
-      relatedParty: [{ id: 'cust-1', role: 'customer' }], realizingResource: [{ id: 'res-1', value: '+34600111222', '@Type': 'MSISDN' }],
-      amount: { amount: 10.5, units: 'EUR' }, creditLimit: { amount: 5, units: 'EUR' }, validFor: { startDateTime: '2025-01-01T00:00:00Z' },
+      type: 'deposit',
+      name: 'Main',
+      product: [{ id: `prod-${randomUUID()}`, name: 'Prepaid' }],
+      partyAccount: { id: 'acc-1' },
+      relatedParty: [{ id: 'cust-1', role: 'customer' }],
+      realizingResource: [{ id: 'res-1', value: '+34600111222', '@Type': 'MSISDN' }],
+      amount: { amount: 10.5, units: 'EUR' },
+      creditLimit: { amount: 5, units: 'EUR' },
+      validFor: { startDateTime: '2025-01-01T00:00:00Z' },
     });
     const topup = { type: 'voucher', channel: { id: 'web' }, bucket: { id: bucket.id } };
-    const pending = await send('POST', `${app.v2}/balanceTopup`, { ...topup, amount: { amount: 2, units: 'EUR' }, status: 'in progress' });
+    const pending = await send('POST', `${app.v2}/balanceTopup`, {
+      ...topup,
+      amount: { amount: 2, units: 'EUR' },
+      status: 'in progress',
+    });
     await send('PUT', `${app.v2}/balanceTopup/${pending.id}/status`, { status: 'confirmed' });
-    const confirmed = await send('POST', `${app.v2}/balanceTopup`, { ...topup, amount: { amount: 0.000001, units: 'EUR' } });
+    const confirmed = await send('POST', `${app.v2}/balanceTopup`, {
+      ...topup,
+      amount: { amount: 0.000001, units: 'EUR' },
+    });
     await send('PUT', `${app.v2}/balanceTopup/${confirmed.id}/status`, { status: 'cancelled' });
-    await send('POST', `${app.v2}/balanceAdjustment`, { type: 'fee', reason: 'monthly fee', bucket: { id: bucket.id }, amount: { amount: -14, units: 'EUR' } });
+    await send('POST', `${app.v2}/balanceAdjustment`, {
+      type: 'fee',
+      reason: 'monthly fee',
+      bucket: { id: bucket.id },
+      amount: { amount: -14, units: 'EUR' },
+    });
 
     const received: Received[] = [];
-    const consumer = createKafka({ brokers: app.config.kafkaBrokers, clientId: 'schema-e2e' }).consumer({ groupId: `schema-e2e-${randomUUID()}` });
+    const consumer = createKafka({ brokers: app.config.kafkaBrokers, clientId: 'schema-e2e' }).consumer({
+      groupId: `schema-e2e-${randomUUID()}`,
+    });
     await consumer.connect();
-    await consumer.subscribe({ topics: [app.config.topics.bucketState, app.config.topics.balanceEvents], fromBeginning: true });
-    await consumer.run({ eachMessage: async ({ topic, message }) => {
-      const headers = Object.fromEntries(Object.entries(message.headers ?? {}).map(([k, v]) => [k, String(v)]));
-      received.push({ topic, key: String(message.key), value: message.value === null ? null : String(message.value), headers });
-    } });
+    await consumer.subscribe({
+      topics: [app.config.topics.bucketState, app.config.topics.balanceEvents],
+      fromBeginning: true,
+    });
+    await consumer.run({
+      eachMessage: async ({ topic, message }) => {
+        const headers = Object.fromEntries(Object.entries(message.headers ?? {}).map(([k, v]) => [k, String(v)]));
+        received.push({
+          topic,
+          key: String(message.key),
+          value: message.value === null ? null : String(message.value),
+          headers,
+        });
+      },
+    });
     try {
       // 7 events (open, request, credit, request + credit, cancel, adjust), two messages each.
       await waitFor('14 messages', () => (received.length >= 14 ? received : undefined), 30_000);
@@ -57,12 +87,20 @@ describe('messages on the real topics', () => {
       await consumer.disconnect();
     }
     const types = new Set(received.map((m) => m.headers['event-type']));
-    expect(types).toEqual(new Set(['BucketOpened', 'TopupRequested', 'BalanceToppedUp', 'TopupCancelled', 'BalanceAdjusted']));
+    expect(types).toEqual(
+      new Set(['BucketOpened', 'TopupRequested', 'BalanceToppedUp', 'TopupCancelled', 'BalanceAdjusted']),
+    );
     for (const message of received) {
       const validate = message.topic === app.config.topics.bucketState ? validateBucketState : validateBalanceEvent;
-      const problems = { headers: validateMessageHeaders(message.headers), value: validate(JSON.parse(message.value!)) };
+      const problems = {
+        headers: validateMessageHeaders(message.headers),
+        value: validate(JSON.parse(message.value!)),
+      };
       expect({ type: message.headers['event-type'], topic: message.topic, ...problems }).toEqual({
-        type: message.headers['event-type'], topic: message.topic, headers: [], value: [],
+        type: message.headers['event-type'],
+        topic: message.topic,
+        headers: [],
+        value: [],
       });
     }
   });

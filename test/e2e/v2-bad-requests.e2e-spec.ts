@@ -1,6 +1,15 @@
 import { startLedgerApp, LedgerApp } from '../support/ledger-app';
 import {
-  adjustmentBody, ApiResponse, bucketBody, countEvents, createBucket, expectStatus, Json, topupBody, v2Client, V2Client,
+  adjustmentBody,
+  ApiResponse,
+  bucketBody,
+  countEvents,
+  createBucket,
+  expectStatus,
+  Json,
+  topupBody,
+  v2Client,
+  V2Client,
 } from './v2-client';
 
 jest.setTimeout(60_000);
@@ -51,12 +60,22 @@ const ADJUST = '/balanceAdjustment';
 const bucket = (): string => BUCKET;
 const topup = (): string => TOPUP;
 const adjust = (): string => ADJUST;
-const status = (id: keyof Fixture) => (f: Fixture): string => `/balanceTopup/${f[id]}/status`;
+const status =
+  (id: keyof Fixture) =>
+  (f: Fixture): string =>
+    `/balanceTopup/${f[id]}/status`;
 const newBucket = (change: (b: Json) => Json | string) => (): Json | string => change(bucketBody());
-const newTopup = (change: (b: Json) => Json | string) => (f: Fixture): Json | string => change(topupBody(f.bucketId, 5));
-const newAdjust = (change: (b: Json) => Json | string) => (f: Fixture): Json | string => change(adjustmentBody(f.bucketId, -1));
+const newTopup =
+  (change: (b: Json) => Json | string) =>
+  (f: Fixture): Json | string =>
+    change(topupBody(f.bucketId, 5));
+const newAdjust =
+  (change: (b: Json) => Json | string) =>
+  (f: Fixture): Json | string =>
+    change(adjustmentBody(f.bucketId, -1));
 // The raw text of a JSON body with the amount literal swapped: JSON.stringify cannot write 1e400 or NaN.
-const rawAmount = (body: Json, literal: string): string => JSON.stringify(body).replace('"amount":{"amount":5', `"amount":{"amount":${literal}`);
+const rawAmount = (body: Json, literal: string): string =>
+  JSON.stringify(body).replace('"amount":{"amount":5', `"amount":{"amount":${literal}`);
 const CONFLICT = [409, 422];
 /** A `names` entry that is a domain code must be the error's exact code. */
 const DOMAIN_CODE = /^[A-Z]+\.[A-Z_]+$/;
@@ -69,36 +88,183 @@ const cases: BadRequest[] = [
   ['bucket without validFor', 'POST', bucket, newBucket((b) => without(b, 'validFor')), 400, 'validFor'],
   ['bucket without amount.units', 'POST', bucket, newBucket((b) => without(b, 'amount.units')), 400, 'amount.units'],
   ['bucket without amount.amount', 'POST', bucket, newBucket((b) => without(b, 'amount.amount')), 400, 'amount.amount'],
-  ['bucket without validFor.startDateTime', 'POST', bucket, newBucket((b) => without(b, 'validFor.startDateTime')), 400, 'validFor.startDateTime'],
+  [
+    'bucket without validFor.startDateTime',
+    'POST',
+    bucket,
+    newBucket((b) => without(b, 'validFor.startDateTime')),
+    400,
+    'validFor.startDateTime',
+  ],
   ['bucket with an empty product array', 'POST', bucket, newBucket((b) => withValue(b, 'product', [])), 400, 'product'],
-  ['bucket with a product ref without id', 'POST', bucket, newBucket((b) => withValue(b, 'product', [{ name: 'x' }])), 400, 'product[0].id'],
+  [
+    'bucket with a product ref without id',
+    'POST',
+    bucket,
+    newBucket((b) => withValue(b, 'product', [{ name: 'x' }])),
+    400,
+    'product[0].id',
+  ],
   // POST /bucket: wrong types
   ['bucket with type as a number', 'POST', bucket, newBucket((b) => withValue(b, 'type', 7)), 400, 'type'],
   ['bucket with an empty type', 'POST', bucket, newBucket((b) => withValue(b, 'type', '')), 400, 'type'],
   ['bucket with amount as a string', 'POST', bucket, newBucket((b) => withValue(b, 'amount', '10 EUR')), 400, 'amount'],
-  ['bucket with amount.amount as a string', 'POST', bucket, newBucket((b) => withValue(b, 'amount.amount', '10')), 400, 'amount.amount'],
-  ['bucket with amount.units as a number', 'POST', bucket, newBucket((b) => withValue(b, 'amount.units', 978)), 400, 'amount.units'],
-  ['bucket with amount as an array', 'POST', bucket, newBucket((b) => withValue(b, 'amount', [10, 'EUR'])), 400, 'amount'],
+  [
+    'bucket with amount.amount as a string',
+    'POST',
+    bucket,
+    newBucket((b) => withValue(b, 'amount.amount', '10')),
+    400,
+    'amount.amount',
+  ],
+  [
+    'bucket with amount.units as a number',
+    'POST',
+    bucket,
+    newBucket((b) => withValue(b, 'amount.units', 978)),
+    400,
+    'amount.units',
+  ],
+  [
+    'bucket with amount as an array',
+    'POST',
+    bucket,
+    newBucket((b) => withValue(b, 'amount', [10, 'EUR'])),
+    400,
+    'amount',
+  ],
   ['bucket with amount null', 'POST', bucket, newBucket((b) => withValue(b, 'amount', null)), 400, 'amount'],
-  ['bucket with product as an object', 'POST', bucket, newBucket((b) => withValue(b, 'product', { id: 'prod-1' })), 400, 'product'],
-  ['bucket with validFor as an array', 'POST', bucket, newBucket((b) => withValue(b, 'validFor', ['2025-01-01T00:00:00Z'])), 400, 'validFor'],
-  ['bucket with relatedParty as an object', 'POST', bucket, newBucket((b) => withValue(b, 'relatedParty', { id: 'cust-1' })), 400, 'relatedParty'],
-  ['bucket with partyAccount as a string', 'POST', bucket, newBucket((b) => withValue(b, 'partyAccount', 'acc-1')), 400, 'partyAccount'],
+  [
+    'bucket with product as an object',
+    'POST',
+    bucket,
+    newBucket((b) => withValue(b, 'product', { id: 'prod-1' })),
+    400,
+    'product',
+  ],
+  [
+    'bucket with validFor as an array',
+    'POST',
+    bucket,
+    newBucket((b) => withValue(b, 'validFor', ['2025-01-01T00:00:00Z'])),
+    400,
+    'validFor',
+  ],
+  [
+    'bucket with relatedParty as an object',
+    'POST',
+    bucket,
+    newBucket((b) => withValue(b, 'relatedParty', { id: 'cust-1' })),
+    400,
+    'relatedParty',
+  ],
+  [
+    'bucket with partyAccount as a string',
+    'POST',
+    bucket,
+    newBucket((b) => withValue(b, 'partyAccount', 'acc-1')),
+    400,
+    'partyAccount',
+  ],
   // POST /bucket: amounts
-  ['bucket with a negative opening amount', 'POST', bucket, newBucket((b) => withValue(b, 'amount.amount', -5)), 400, 'amount.amount'],
-  ['bucket with an amount of 1e15', 'POST', bucket, newBucket((b) => withValue(b, 'amount.amount', 1e15)), 400, 'amount.amount'],
-  ['bucket with an over-precise amount 0.0000001', 'POST', bucket, newBucket((b) => withValue(b, 'amount.amount', 0.0000001)), 400, 'amount.amount'],
-  ['bucket with an amount of 1e400', 'POST', bucket, newBucket((b) => JSON.stringify(b).replace('"amount":{"amount":10', '"amount":{"amount":1e400')), 400, 'amount.amount'],
+  [
+    'bucket with a negative opening amount',
+    'POST',
+    bucket,
+    newBucket((b) => withValue(b, 'amount.amount', -5)),
+    400,
+    'amount.amount',
+  ],
+  [
+    'bucket with an amount of 1e15',
+    'POST',
+    bucket,
+    newBucket((b) => withValue(b, 'amount.amount', 1e15)),
+    400,
+    'amount.amount',
+  ],
+  [
+    'bucket with an over-precise amount 0.0000001',
+    'POST',
+    bucket,
+    newBucket((b) => withValue(b, 'amount.amount', 0.0000001)),
+    400,
+    'amount.amount',
+  ],
+  [
+    'bucket with an amount of 1e400',
+    'POST',
+    bucket,
+    newBucket((b) => JSON.stringify(b).replace('"amount":{"amount":10', '"amount":{"amount":1e400')),
+    400,
+    'amount.amount',
+  ],
   // POST /bucket: dates, enums, unknown fields
-  ['bucket with a date-only startDateTime', 'POST', bucket, newBucket((b) => withValue(b, 'validFor.startDateTime', '2025-01-01')), 400, 'validFor.startDateTime'],
-  ['bucket with a startDateTime without offset', 'POST', bucket, newBucket((b) => withValue(b, 'validFor.startDateTime', '2025-01-01T00:00:00')), 400, 'validFor.startDateTime'],
-  ['bucket with month 13 in endDateTime', 'POST', bucket, newBucket((b) => withValue(b, 'validFor.endDateTime', '2099-13-01T00:00:00Z')), 400, 'validFor.endDateTime'],
-  ['bucket with an epoch-number startDateTime', 'POST', bucket, newBucket((b) => withValue(b, 'validFor.startDateTime', 1735689600000)), 400, 'validFor.startDateTime'],
-  ['bucket ending before it starts', 'POST', bucket, newBucket((b) => withValue(b, 'validFor.endDateTime', '2024-01-01T00:00:00Z')), 400, 'validFor.endDateTime'],
+  [
+    'bucket with a date-only startDateTime',
+    'POST',
+    bucket,
+    newBucket((b) => withValue(b, 'validFor.startDateTime', '2025-01-01')),
+    400,
+    'validFor.startDateTime',
+  ],
+  [
+    'bucket with a startDateTime without offset',
+    'POST',
+    bucket,
+    newBucket((b) => withValue(b, 'validFor.startDateTime', '2025-01-01T00:00:00')),
+    400,
+    'validFor.startDateTime',
+  ],
+  [
+    'bucket with month 13 in endDateTime',
+    'POST',
+    bucket,
+    newBucket((b) => withValue(b, 'validFor.endDateTime', '2099-13-01T00:00:00Z')),
+    400,
+    'validFor.endDateTime',
+  ],
+  [
+    'bucket with an epoch-number startDateTime',
+    'POST',
+    bucket,
+    newBucket((b) => withValue(b, 'validFor.startDateTime', 1735689600000)),
+    400,
+    'validFor.startDateTime',
+  ],
+  [
+    'bucket ending before it starts',
+    'POST',
+    bucket,
+    newBucket((b) => withValue(b, 'validFor.endDateTime', '2024-01-01T00:00:00Z')),
+    400,
+    'validFor.endDateTime',
+  ],
   ['bucket with an unknown status', 'POST', bucket, newBucket((b) => withValue(b, 'status', 'closed')), 400, 'status'],
-  ['bucket with an unknown top-level field', 'POST', bucket, newBucket((b) => withValue(b, 'colour', 'red')), 400, 'colour'],
-  ['bucket with an unknown field in amount', 'POST', bucket, newBucket((b) => withValue(b, 'amount.currency', 'EUR')), 400, 'amount.currency'],
-  ['bucket with an unknown field in a product ref', 'POST', bucket, newBucket((b) => withValue(b, 'product', [{ id: 'p', foo: 1 }])), 400, 'product[0].foo'],
+  [
+    'bucket with an unknown top-level field',
+    'POST',
+    bucket,
+    newBucket((b) => withValue(b, 'colour', 'red')),
+    400,
+    'colour',
+  ],
+  [
+    'bucket with an unknown field in amount',
+    'POST',
+    bucket,
+    newBucket((b) => withValue(b, 'amount.currency', 'EUR')),
+    400,
+    'amount.currency',
+  ],
+  [
+    'bucket with an unknown field in a product ref',
+    'POST',
+    bucket,
+    newBucket((b) => withValue(b, 'product', [{ id: 'p', foo: 1 }])),
+    400,
+    'product[0].foo',
+  ],
   ['bucket with a server-set id', 'POST', bucket, newBucket((b) => withValue(b, 'id', 'my-own-id')), 400, 'id'],
   ['bucket as malformed JSON', 'POST', bucket, newBucket((b) => JSON.stringify(b).slice(0, -5)), 400, undefined],
   ['bucket as a JSON array', 'POST', bucket, newBucket((b) => JSON.stringify([b])), 400, undefined],
@@ -109,28 +275,140 @@ const cases: BadRequest[] = [
   ['topup without amount', 'POST', topup, newTopup((b) => without(b, 'amount')), 400, 'amount'],
   ['topup without amount.units', 'POST', topup, newTopup((b) => without(b, 'amount.units')), 400, 'amount.units'],
   ['topup without bucket or product', 'POST', topup, newTopup((b) => without(b, 'bucket')), 400, 'bucket'],
-  ['topup without channel.id', 'POST', topup, newTopup((b) => withValue(b, 'channel', { name: 'web' })), 400, 'channel.id'],
+  [
+    'topup without channel.id',
+    'POST',
+    topup,
+    newTopup((b) => withValue(b, 'channel', { name: 'web' })),
+    400,
+    'channel.id',
+  ],
   ['topup of 0', 'POST', topup, newTopup((b) => withValue(b, 'amount.amount', 0)), 400, 'amount.amount'],
   ['topup of -0', 'POST', topup, newTopup((b) => rawAmount(b, '-0')), 400, 'amount.amount'],
-  ['topup of a negative amount', 'POST', topup, newTopup((b) => withValue(b, 'amount.amount', -5)), 400, 'amount.amount'],
-  ['topup with amount.amount as a string', 'POST', topup, newTopup((b) => withValue(b, 'amount.amount', '5')), 400, 'amount.amount'],
-  ['topup with amount.amount "NaN"', 'POST', topup, newTopup((b) => withValue(b, 'amount.amount', 'NaN')), 400, 'amount.amount'],
+  [
+    'topup of a negative amount',
+    'POST',
+    topup,
+    newTopup((b) => withValue(b, 'amount.amount', -5)),
+    400,
+    'amount.amount',
+  ],
+  [
+    'topup with amount.amount as a string',
+    'POST',
+    topup,
+    newTopup((b) => withValue(b, 'amount.amount', '5')),
+    400,
+    'amount.amount',
+  ],
+  [
+    'topup with amount.amount "NaN"',
+    'POST',
+    topup,
+    newTopup((b) => withValue(b, 'amount.amount', 'NaN')),
+    400,
+    'amount.amount',
+  ],
   ['topup with a bare NaN literal', 'POST', topup, newTopup((b) => rawAmount(b, 'NaN')), 400, undefined],
-  ['topup with amount.units as a number', 'POST', topup, newTopup((b) => withValue(b, 'amount.units', 978)), 400, 'amount.units'],
-  ['topup with amount as an array', 'POST', topup, newTopup((b) => withValue(b, 'amount', [{ amount: 5, units: 'EUR' }])), 400, 'amount'],
+  [
+    'topup with amount.units as a number',
+    'POST',
+    topup,
+    newTopup((b) => withValue(b, 'amount.units', 978)),
+    400,
+    'amount.units',
+  ],
+  [
+    'topup with amount as an array',
+    'POST',
+    topup,
+    newTopup((b) => withValue(b, 'amount', [{ amount: 5, units: 'EUR' }])),
+    400,
+    'amount',
+  ],
   ['topup with an amount of 1e400', 'POST', topup, newTopup((b) => rawAmount(b, '1e400')), 400, 'amount.amount'],
-  ['topup with an amount of 1e15', 'POST', topup, newTopup((b) => withValue(b, 'amount.amount', 1e15)), 400, 'amount.amount'],
-  ['topup with an over-precise amount 0.0000001', 'POST', topup, newTopup((b) => withValue(b, 'amount.amount', 0.0000001)), 400, 'amount.amount'],
-  ['topup with 22 significant digits', 'POST', topup, newTopup((b) => rawAmount(b, '5.000000000000000000001')), 400, 'amount.amount'],
-  ['topup with channel as an array', 'POST', topup, newTopup((b) => withValue(b, 'channel', [{ id: 'web' }])), 400, 'channel'],
+  [
+    'topup with an amount of 1e15',
+    'POST',
+    topup,
+    newTopup((b) => withValue(b, 'amount.amount', 1e15)),
+    400,
+    'amount.amount',
+  ],
+  [
+    'topup with an over-precise amount 0.0000001',
+    'POST',
+    topup,
+    newTopup((b) => withValue(b, 'amount.amount', 0.0000001)),
+    400,
+    'amount.amount',
+  ],
+  [
+    'topup with 22 significant digits',
+    'POST',
+    topup,
+    newTopup((b) => rawAmount(b, '5.000000000000000000001')),
+    400,
+    'amount.amount',
+  ],
+  [
+    'topup with channel as an array',
+    'POST',
+    topup,
+    newTopup((b) => withValue(b, 'channel', [{ id: 'web' }])),
+    400,
+    'channel',
+  ],
   ['topup with bucket as a string', 'POST', topup, newTopup((b) => withValue(b, 'bucket', 'b-1')), 400, 'bucket'],
-  ['topup with a bad validFor date', 'POST', topup, newTopup((b) => withValue(b, 'validFor', { startDateTime: '2025-02-29T00:00:00Z' })), 400, 'validFor.startDateTime'],
-  ['topup with an unknown top-level field', 'POST', topup, newTopup((b) => withValue(b, 'colour', 'red')), 400, 'colour'],
-  ['topup with an unknown field in bucket', 'POST', topup, newTopup((b) => withValue(b, 'bucket.size', 3)), 400, 'bucket.size'],
-  ['topup with a server-set confirmationDate', 'POST', topup, newTopup((b) => withValue(b, 'confirmationDate', '2025-01-01T00:00:00Z')), 400, 'confirmationDate'],
+  [
+    'topup with a bad validFor date',
+    'POST',
+    topup,
+    newTopup((b) => withValue(b, 'validFor', { startDateTime: '2025-02-29T00:00:00Z' })),
+    400,
+    'validFor.startDateTime',
+  ],
+  [
+    'topup with an unknown top-level field',
+    'POST',
+    topup,
+    newTopup((b) => withValue(b, 'colour', 'red')),
+    400,
+    'colour',
+  ],
+  [
+    'topup with an unknown field in bucket',
+    'POST',
+    topup,
+    newTopup((b) => withValue(b, 'bucket.size', 3)),
+    400,
+    'bucket.size',
+  ],
+  [
+    'topup with a server-set confirmationDate',
+    'POST',
+    topup,
+    newTopup((b) => withValue(b, 'confirmationDate', '2025-01-01T00:00:00Z')),
+    400,
+    'confirmationDate',
+  ],
   ['topup with a v4 status', 'POST', topup, newTopup((b) => withValue(b, 'status', 'completed')), 400, 'status'],
-  ['topup in USD on an EUR bucket', 'POST', topup, newTopup((b) => withValue(b, 'amount.units', 'USD')), CONFLICT, 'units'],
-  ['topup of an unknown bucket', 'POST', topup, newTopup((b) => withValue(b, 'bucket.id', 'no-such-bucket')), 404, 'bucket'],
+  [
+    'topup in USD on an EUR bucket',
+    'POST',
+    topup,
+    newTopup((b) => withValue(b, 'amount.units', 'USD')),
+    CONFLICT,
+    'units',
+  ],
+  [
+    'topup of an unknown bucket',
+    'POST',
+    topup,
+    newTopup((b) => withValue(b, 'bucket.id', 'no-such-bucket')),
+    404,
+    'bucket',
+  ],
   ['topup as malformed JSON', 'POST', topup, newTopup((b) => JSON.stringify(b).replace(':', '')), 400, undefined],
 
   // POST /balanceAdjustment
@@ -139,26 +417,110 @@ const cases: BadRequest[] = [
   ['adjustment without amount', 'POST', adjust, newAdjust((b) => without(b, 'amount')), 400, 'amount'],
   ['adjustment without bucket or product', 'POST', adjust, newAdjust((b) => without(b, 'bucket')), 400, 'bucket'],
   ['adjustment of 0', 'POST', adjust, newAdjust((b) => withValue(b, 'amount.amount', 0)), 400, 'amount.amount'],
-  ['adjustment with amount.amount as a string', 'POST', adjust, newAdjust((b) => withValue(b, 'amount.amount', '-1')), 400, 'amount.amount'],
-  ['adjustment with amount.units as a number', 'POST', adjust, newAdjust((b) => withValue(b, 'amount.units', 978)), 400, 'amount.units'],
+  [
+    'adjustment with amount.amount as a string',
+    'POST',
+    adjust,
+    newAdjust((b) => withValue(b, 'amount.amount', '-1')),
+    400,
+    'amount.amount',
+  ],
+  [
+    'adjustment with amount.units as a number',
+    'POST',
+    adjust,
+    newAdjust((b) => withValue(b, 'amount.units', 978)),
+    400,
+    'amount.units',
+  ],
   ['adjustment with reason as a number', 'POST', adjust, newAdjust((b) => withValue(b, 'reason', 42)), 400, 'reason'],
   ['adjustment of -1e15', 'POST', adjust, newAdjust((b) => withValue(b, 'amount.amount', -1e15)), 400, 'amount.amount'],
-  ['adjustment with an over-precise amount -0.0000001', 'POST', adjust, newAdjust((b) => withValue(b, 'amount.amount', -0.0000001)), 400, 'amount.amount'],
-  ['adjustment with an unknown field in amount', 'POST', adjust, newAdjust((b) => withValue(b, 'amount.sign', '-')), 400, 'amount.sign'],
-  ['adjustment in USD on an EUR bucket', 'POST', adjust, newAdjust((b) => withValue(b, 'amount.units', 'USD')), CONFLICT, 'units'],
-  ['adjustment of an unknown bucket', 'POST', adjust, newAdjust((b) => withValue(b, 'bucket.id', 'no-such-bucket')), 404, 'bucket'],
-  ['adjustment of a product with no bucket', 'POST', adjust, newAdjust((b) => withValue(without(b, 'bucket'), 'product', { id: 'no-such-product' })), 404, 'product'],
-  ['adjustment debiting more than the balance', 'POST', adjust, newAdjust((b) => withValue(b, 'amount.amount', -11.01)), CONFLICT, 'BUCKET.INSUFFICIENT_BALANCE'],
+  [
+    'adjustment with an over-precise amount -0.0000001',
+    'POST',
+    adjust,
+    newAdjust((b) => withValue(b, 'amount.amount', -0.0000001)),
+    400,
+    'amount.amount',
+  ],
+  [
+    'adjustment with an unknown field in amount',
+    'POST',
+    adjust,
+    newAdjust((b) => withValue(b, 'amount.sign', '-')),
+    400,
+    'amount.sign',
+  ],
+  [
+    'adjustment in USD on an EUR bucket',
+    'POST',
+    adjust,
+    newAdjust((b) => withValue(b, 'amount.units', 'USD')),
+    CONFLICT,
+    'units',
+  ],
+  [
+    'adjustment of an unknown bucket',
+    'POST',
+    adjust,
+    newAdjust((b) => withValue(b, 'bucket.id', 'no-such-bucket')),
+    404,
+    'bucket',
+  ],
+  [
+    'adjustment of a product with no bucket',
+    'POST',
+    adjust,
+    newAdjust((b) => withValue(without(b, 'bucket'), 'product', { id: 'no-such-product' })),
+    404,
+    'product',
+  ],
+  [
+    'adjustment debiting more than the balance',
+    'POST',
+    adjust,
+    newAdjust((b) => withValue(b, 'amount.amount', -11.01)),
+    CONFLICT,
+    'BUCKET.INSUFFICIENT_BALANCE',
+  ],
 
   // PUT /balanceTopup/{id}/status
   ['status change without status', 'PUT', status('confirmedTopupId'), () => ({ reason: 'why not' }), 400, 'status'],
   ['status change to a v4 status', 'PUT', status('confirmedTopupId'), () => ({ status: 'completed' }), 400, 'status'],
   ['status change with status as a number', 'PUT', status('confirmedTopupId'), () => ({ status: 1 }), 400, 'status'],
-  ['status change with an unknown field', 'PUT', status('confirmedTopupId'), () => ({ status: 'cancelled', force: true }), 400, 'force'],
+  [
+    'status change with an unknown field',
+    'PUT',
+    status('confirmedTopupId'),
+    () => ({ status: 'cancelled', force: true }),
+    400,
+    'force',
+  ],
   ['status change as malformed JSON', 'PUT', status('confirmedTopupId'), () => '{"status":"cancelled"', 400, undefined],
-  ['status change of an unknown topup', 'PUT', () => '/balanceTopup/no-such-topup/status', () => ({ status: 'cancelled' }), 404, undefined],
-  ['status change from cancelled to confirmed', 'PUT', status('cancelledTopupId'), () => ({ status: 'confirmed' }), 409, undefined],
-  ['status change from confirmed back to in progress', 'PUT', status('confirmedTopupId'), () => ({ status: 'in progress' }), 409, undefined],
+  [
+    'status change of an unknown topup',
+    'PUT',
+    () => '/balanceTopup/no-such-topup/status',
+    () => ({ status: 'cancelled' }),
+    404,
+    undefined,
+  ],
+  [
+    'status change from cancelled to confirmed',
+    'PUT',
+    status('cancelledTopupId'),
+    () => ({ status: 'confirmed' }),
+    409,
+    undefined,
+  ],
+  [
+    'status change from confirmed back to in progress',
+    'PUT',
+    status('confirmedTopupId'),
+    () => ({ status: 'in progress' }),
+    409,
+    undefined,
+  ],
 ];
 
 describe('TMF654 v2 bad requests: a TMF error, and no event appended', () => {
@@ -196,19 +558,23 @@ describe('TMF654 v2 bad requests: a TMF error, and no event appended', () => {
     const before = await countEvents(app.db.pool);
     const payload = body(fixture);
     const raw = typeof payload === 'string' ? payload : JSON.stringify(payload);
-    const res: ApiResponse = method === 'POST'
-      ? await api.post(path(fixture), undefined, { raw, headers: { 'content-type': 'application/json' } })
-      : await api.put(path(fixture), undefined, { raw, headers: { 'content-type': 'application/json' } });
+    const res: ApiResponse =
+      method === 'POST'
+        ? await api.post(path(fixture), undefined, { raw, headers: { 'content-type': 'application/json' } })
+        : await api.put(path(fixture), undefined, { raw, headers: { 'content-type': 'application/json' } });
 
     expectStatus(res, ...(Array.isArray(expected) ? expected : [expected]));
-    expect(res.body).toEqual(expect.objectContaining({
-      code: expect.any(String),
-      reason: expect.any(String),
-      message: expect.any(String),
-      status: String(res.status),
-    }));
+    expect(res.body).toEqual(
+      expect.objectContaining({
+        code: expect.any(String),
+        reason: expect.any(String),
+        message: expect.any(String),
+        status: String(res.status),
+      }),
+    );
     if (names !== undefined && DOMAIN_CODE.test(names)) expect(res.body.code).toBe(names);
-    else if (names !== undefined) expect(`${res.body.code} ${res.body.message}`.toLowerCase()).toContain(names.toLowerCase());
+    else if (names !== undefined)
+      expect(`${res.body.code} ${res.body.message}`.toLowerCase()).toContain(names.toLowerCase());
     expect(await countEvents(app.db.pool)).toBe(before);
   });
 

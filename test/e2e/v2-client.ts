@@ -21,7 +21,12 @@ export interface RequestOptions {
 }
 
 export function v2Client(base: string) {
-  async function call<T>(method: string, path: string, body?: unknown, options: RequestOptions = {}): Promise<ApiResponse<T>> {
+  async function call<T>(
+    method: string,
+    path: string,
+    body?: unknown,
+    options: RequestOptions = {},
+  ): Promise<ApiResponse<T>> {
     const payload = options.raw ?? (body === undefined ? undefined : JSON.stringify(body));
     const headers = { ...(payload === undefined ? {} : { 'content-type': 'application/json' }), ...options.headers };
     const res = await fetch(`${base}${path}`, { method, headers, body: payload });
@@ -57,11 +62,23 @@ export function bucketBody(overrides: Json = {}): Json {
 }
 
 export function topupBody(bucketId: string, amount: number, overrides: Json = {}): Json {
-  return { type: 'voucher', channel: { id: 'web' }, amount: { amount, units: 'EUR' }, bucket: { id: bucketId }, ...overrides };
+  return {
+    type: 'voucher',
+    channel: { id: 'web' },
+    amount: { amount, units: 'EUR' },
+    bucket: { id: bucketId },
+    ...overrides,
+  };
 }
 
 export function adjustmentBody(bucketId: string, amount: number, overrides: Json = {}): Json {
-  return { type: 'correction', reason: 'goodwill', amount: { amount, units: 'EUR' }, bucket: { id: bucketId }, ...overrides };
+  return {
+    type: 'correction',
+    reason: 'goodwill',
+    amount: { amount, units: 'EUR' },
+    bucket: { id: bucketId },
+    ...overrides,
+  };
 }
 
 /** Creates a bucket and fails loudly (with the server's answer) unless it is a 201. */
@@ -79,14 +96,21 @@ export async function bucketAmount(api: V2Client, bucketId: string): Promise<unk
 
 /** Every event in the store: the proof that a rejected request appended nothing. */
 export async function countEvents(pool: Pool, streamId?: string): Promise<number> {
-  const { rows } = streamId === undefined
-    ? await pool.query<{ n: string }>('SELECT count(*) AS n FROM event_store.events')
-    : await pool.query<{ n: string }>('SELECT count(*) AS n FROM event_store.events WHERE stream_id = $1', [streamId]);
+  const { rows } =
+    streamId === undefined
+      ? await pool.query<{ n: string }>('SELECT count(*) AS n FROM event_store.events')
+      : await pool.query<{ n: string }>('SELECT count(*) AS n FROM event_store.events WHERE stream_id = $1', [
+          streamId,
+        ]);
   return Number(rows[0].n);
 }
 
 /** Runs `task` over `items` with at most `limit` in flight; results keep the input order. */
-export async function mapWithConcurrency<T, R>(items: readonly T[], limit: number, task: (item: T, index: number) => Promise<R>): Promise<R[]> {
+export async function mapWithConcurrency<T, R>(
+  items: readonly T[],
+  limit: number,
+  task: (item: T, index: number) => Promise<R>,
+): Promise<R[]> {
   const results = new Array<R>(items.length);
   let next = 0;
   const worker = async (): Promise<void> => {

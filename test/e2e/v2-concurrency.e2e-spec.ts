@@ -1,6 +1,15 @@
 import { startLedgerApp, startSecondApi, LedgerApp } from '../support/ledger-app';
 import {
-  adjustmentBody, ApiResponse, bucketAmount, countEvents, createBucket, expectStatus, mapWithConcurrency, topupBody, v2Client, V2Client,
+  adjustmentBody,
+  ApiResponse,
+  bucketAmount,
+  countEvents,
+  createBucket,
+  expectStatus,
+  mapWithConcurrency,
+  topupBody,
+  v2Client,
+  V2Client,
 } from './v2-client';
 
 jest.setTimeout(60_000);
@@ -28,7 +37,8 @@ describe('TMF654 v2 under concurrency', () => {
       // Interleaved so credits and debits contend for the same revisions throughout.
       const amounts = Array.from({ length: 200 }, (_, i) => (i % 5 < 3 ? 1 : -1));
       responses = await mapWithConcurrency(amounts, IN_FLIGHT, (amount) =>
-        api.post('/balanceAdjustment', adjustmentBody(bucketId, amount)));
+        api.post('/balanceAdjustment', adjustmentBody(bucketId, amount)),
+      );
     });
 
     it('answers every one with 201 and a distinct adjustment id', () => {
@@ -90,8 +100,11 @@ describe('TMF654 v2 under concurrency', () => {
       const raceKey = `${key}-race`;
       const stream = `bucket-${bucketId}`;
       const eventsBefore = await countEvents(app.db.pool, stream);
-      const all = await Promise.all(Array.from({ length: 5 }, () =>
-        api.post('/balanceTopup', topupBody(bucketId, 2.5), { headers: { 'idempotency-key': raceKey } })));
+      const all = await Promise.all(
+        Array.from({ length: 5 }, () =>
+          api.post('/balanceTopup', topupBody(bucketId, 2.5), { headers: { 'idempotency-key': raceKey } }),
+        ),
+      );
 
       for (const res of all) expectStatus(res, 201);
       expect(new Set(all.map((r) => r.body.id)).size).toBe(1);
@@ -104,9 +117,14 @@ describe('TMF654 v2 under concurrency', () => {
       const res = await api.post('/balanceTopup', topupBody(bucketId, 8), { headers: { 'idempotency-key': key } });
 
       expectStatus(res, 409);
-      expect(res.body).toEqual(expect.objectContaining({
-        code: expect.any(String), reason: expect.any(String), message: expect.any(String), status: '409',
-      }));
+      expect(res.body).toEqual(
+        expect.objectContaining({
+          code: expect.any(String),
+          reason: expect.any(String),
+          message: expect.any(String),
+          status: '409',
+        }),
+      );
       expect(await countEvents(app.db.pool)).toBe(eventsBefore);
       expect(await bucketAmount(api, bucketId)).toEqual({ amount: 60, units: 'EUR' });
     });
@@ -139,8 +157,11 @@ describe('TMF654 v2 under concurrency', () => {
 
     it('loses no update when both race on one bucket: 100 credits of 1 split between them end at exactly 100 more', async () => {
       const bucketId = (await createBucket(api, { amount: { amount: 5, units: 'EUR' } })).id;
-      const responses = await mapWithConcurrency(Array.from({ length: 100 }, (_, i) => i), 16, (i) =>
-        (i % 2 === 0 ? api : other).post('/balanceAdjustment', adjustmentBody(bucketId, 1)));
+      const responses = await mapWithConcurrency(
+        Array.from({ length: 100 }, (_, i) => i),
+        16,
+        (i) => (i % 2 === 0 ? api : other).post('/balanceAdjustment', adjustmentBody(bucketId, 1)),
+      );
       expect(responses.filter((r) => r.status !== 201).map((r) => `${r.status} ${r.text}`)).toEqual([]);
       expect(await bucketAmount(api, bucketId)).toEqual({ amount: 105, units: 'EUR' });
       expect(await bucketAmount(other, bucketId)).toEqual({ amount: 105, units: 'EUR' });

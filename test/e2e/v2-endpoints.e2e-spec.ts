@@ -1,6 +1,15 @@
 import { startLedgerApp, LedgerApp } from '../support/ledger-app';
 import {
-  adjustmentBody, bucketAmount, bucketBody, countEvents, createBucket, expectStatus, Json, topupBody, v2Client, V2Client,
+  adjustmentBody,
+  bucketAmount,
+  bucketBody,
+  countEvents,
+  createBucket,
+  expectStatus,
+  Json,
+  topupBody,
+  v2Client,
+  V2Client,
 } from './v2-client';
 
 jest.setTimeout(60_000);
@@ -168,7 +177,7 @@ describe('TMF654 v2 endpoints (happy paths through HTTP)', () => {
       expect((await api.get('/balanceAdjustment')).body.map((a: Json) => a.id)).toContain(adjustment.id);
     });
 
-    it('GET /balanceActivity?bucketBalance.id= lists the bucket\'s activity newest first', async () => {
+    it("GET /balanceActivity?bucketBalance.id= lists the bucket's activity newest first", async () => {
       const res = await api.get(`/balanceActivity?bucketBalance.id=${bucket.id}`);
       expect(res.status).toBe(200);
       const activity: Json[] = res.body;
@@ -201,9 +210,16 @@ describe('TMF654 v2 endpoints (happy paths through HTTP)', () => {
 
   it('tops up a bucket found by product (and type) instead of bucket.id', async () => {
     const bucket = await createBucket(api, { product: [{ id: 'prod-by-product' }] });
-    const res = await api.post('/balanceTopup', topupBody(bucket.id, 4, { type: 'monetary', bucket: undefined, product: { id: 'prod-by-product' } }));
+    const res = await api.post(
+      '/balanceTopup',
+      topupBody(bucket.id, 4, { type: 'monetary', bucket: undefined, product: { id: 'prod-by-product' } }),
+    );
     expectStatus(res, 201);
-    expect(res.body).toMatchObject({ status: 'confirmed', amount: { amount: 4, units: 'EUR' }, bucket: { id: bucket.id } });
+    expect(res.body).toMatchObject({
+      status: 'confirmed',
+      amount: { amount: 4, units: 'EUR' },
+      bucket: { id: bucket.id },
+    });
     expect(await bucketAmount(api, bucket.id)).toEqual({ amount: 14, units: 'EUR' });
   });
 
@@ -268,7 +284,11 @@ describe('TMF654 v2 endpoints (happy paths through HTTP)', () => {
     let data: Json;
 
     beforeAll(async () => {
-      const common = { relatedParty: [{ id: 'cust-list', role: 'customer' }], partyAccount: { id: 'acc-list' }, product: [{ id: 'prod-list' }] };
+      const common = {
+        relatedParty: [{ id: 'cust-list', role: 'customer' }],
+        partyAccount: { id: 'acc-list' },
+        product: [{ id: 'prod-list' }],
+      };
       monetaryA = await createBucket(api, common);
       monetaryB = await createBucket(api, { ...common, amount: { amount: 3.5, units: 'EUR' } });
       data = await createBucket(api, { ...common, type: 'data', amount: { amount: 500, units: 'MB' } });
@@ -301,7 +321,12 @@ describe('TMF654 v2 endpoints (happy paths through HTTP)', () => {
         expect(item.href).toBe(`${app.v2}/bucket/${item.id}`);
       }
       const b = (res.body as Json[]).find((item) => item.id === monetaryB.id);
-      expect(b).toEqual({ id: monetaryB.id, href: monetaryB.href, amount: { amount: 3.5, units: 'EUR' }, status: 'active' });
+      expect(b).toEqual({
+        id: monetaryB.id,
+        href: monetaryB.href,
+        amount: { amount: 3.5, units: 'EUR' },
+        status: 'active',
+      });
     });
 
     it('pages with offset and limit: X-Total-Count counts every match, X-Result-Count the page', async () => {
@@ -332,7 +357,9 @@ describe('TMF654 v2 endpoints (happy paths through HTTP)', () => {
       const adjusted = await api.post('/balanceAdjustment', adjustmentBody(monetaryB.id, 1, { type: 'bonus' }));
       expect(adjusted.status).toBe(201);
       const byType = await api.get(`/balanceAdjustment?bucket.id=${monetaryB.id}&type=bonus&fields=amount`);
-      expect(byType.body).toEqual([{ id: adjusted.body.id, href: adjusted.body.href, amount: { amount: 1, units: 'EUR' } }]);
+      expect(byType.body).toEqual([
+        { id: adjusted.body.id, href: adjusted.body.href, amount: { amount: 1, units: 'EUR' } },
+      ]);
     });
   });
 

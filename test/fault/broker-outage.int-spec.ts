@@ -9,7 +9,15 @@ import { waitFor } from '@ledger/testing';
 import { LedgerApp, startLedgerApp } from '../support/ledger-app';
 import { freePort, runCommand, seededRandom, sleep } from '../support/processes';
 import {
-  allVersionsSeen, checkpointAt, checkVersions, FreshFold, freshFold, lastAppendedPosition, readAllEvents, readTopic, VersionReport,
+  allVersionsSeen,
+  checkpointAt,
+  checkVersions,
+  FreshFold,
+  freshFold,
+  lastAppendedPosition,
+  readAllEvents,
+  readTopic,
+  VersionReport,
 } from './fault-support';
 
 /**
@@ -32,7 +40,11 @@ const CLIENTS = 8;
 
 jest.setTimeout(60_000);
 
-interface Sent { status: number; text: string; at: number }
+interface Sent {
+  status: number;
+  text: string;
+  at: number;
+}
 
 describe('the Kafka broker stopped for 20 s under load and started again', () => {
   const runDir = mkdtempSync(join(tmpdir(), 'ledger-fault-kafka-'));
@@ -76,7 +88,11 @@ describe('the Kafka broker stopped for 20 s under load and started again', () =>
   /** Never throws: a failed request is recorded (status 0) and reported by the 201 assertion. */
   async function post(path: string, body: unknown): Promise<Sent> {
     try {
-      const res = await fetch(`${app!.v2}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+      const res = await fetch(`${app!.v2}${path}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      });
       return { status: res.status, text: await res.text(), at: Date.now() };
     } catch (error) {
       return { status: 0, text: `POST ${path} failed: ${String(error)}`, at: Date.now() };
@@ -89,7 +105,8 @@ describe('the Kafka broker stopped for 20 s under load and started again', () =>
     console.log(`broker-outage: FAULT_SEED=${SEED}, run dir ${runDir}`);
     const random = seededRandom(SEED);
     brokerEnv.KAFKA_PORT = String(await freePort());
-    do brokerEnv.KAFKA_CONTROLLER_PORT = String(await freePort()); while (brokerEnv.KAFKA_CONTROLLER_PORT === brokerEnv.KAFKA_PORT);
+    do brokerEnv.KAFKA_CONTROLLER_PORT = String(await freePort());
+    while (brokerEnv.KAFKA_CONTROLLER_PORT === brokerEnv.KAFKA_PORT);
     brokerStarted = true; // from here on afterAll stops it, whatever happens next
     process.once('exit', stopBrokerNow);
     await broker('start');
@@ -105,7 +122,10 @@ describe('the Kafka broker stopped for 20 s under load and started again', () =>
         method: 'POST',
         headers: { 'content-type': 'application/json' },
         body: JSON.stringify({
-          type: 'monetary', name: `outage ${i}`, product: [{ id: `prod-${i}` }], amount: { amount: 100, units: 'EUR' },
+          type: 'monetary',
+          name: `outage ${i}`,
+          product: [{ id: `prod-${i}` }],
+          amount: { amount: 100, units: 'EUR' },
           validFor: { startDateTime: '2025-01-01T00:00:00Z', endDateTime: '2099-01-01T00:00:00Z' },
         }),
       });
@@ -120,9 +140,20 @@ describe('the Kafka broker stopped for 20 s under load and started again', () =>
       while (!loadDone) {
         const bucket = { id: bucketIds[Math.floor(random() * bucketIds.length)] };
         const amount = Math.round(1 + random() * 2000) / 100;
-        const res = random() < 0.6
-          ? await post('/balanceTopup', { type: 'voucher', channel: { id: 'web' }, amount: { amount, units: 'EUR' }, bucket })
-          : await post('/balanceAdjustment', { type: 'correction', reason: 'goodwill', amount: { amount, units: 'EUR' }, bucket });
+        const res =
+          random() < 0.6
+            ? await post('/balanceTopup', {
+                type: 'voucher',
+                channel: { id: 'web' },
+                amount: { amount, units: 'EUR' },
+                bucket,
+              })
+            : await post('/balanceAdjustment', {
+                type: 'correction',
+                reason: 'goodwill',
+                amount: { amount, units: 'EUR' },
+                bucket,
+              });
         sent.push(res);
         // Pacing to the target rate, not a wait for a condition.
         const due = loadStarted + (sent.length / REQUESTS_PER_SECOND) * 1000;
@@ -132,8 +163,12 @@ describe('the Kafka broker stopped for 20 s under load and started again', () =>
     const load = Promise.all(Array.from({ length: CLIENTS }, () => worker()));
     load.catch(() => undefined); // awaited (and so rethrown) below
     try {
-      await waitFor(`${BEFORE_REQUESTS} commands, published, before the outage`, async () =>
-        (sent.length >= BEFORE_REQUESTS && (await outboxRows()) < 50 ? true : undefined), 60_000, 100);
+      await waitFor(
+        `${BEFORE_REQUESTS} commands, published, before the outage`,
+        async () => (sent.length >= BEFORE_REQUESTS && (await outboxRows()) < 50 ? true : undefined),
+        60_000,
+        100,
+      );
 
       await broker('stop');
       outage.stoppedAt = Date.now();
@@ -145,7 +180,12 @@ describe('the Kafka broker stopped for 20 s under load and started again', () =>
       await broker('start');
       outage.startedAt = Date.now();
       const sentBeforeRestart = sent.length;
-      await waitFor(`${AFTER_REQUESTS} more commands after the restart`, () => (sent.length - sentBeforeRestart >= AFTER_REQUESTS ? true : undefined), 60_000, 100);
+      await waitFor(
+        `${AFTER_REQUESTS} more commands after the restart`,
+        () => (sent.length - sentBeforeRestart >= AFTER_REQUESTS ? true : undefined),
+        60_000,
+        100,
+      );
     } finally {
       loadDone = true;
       await load;
@@ -155,12 +195,17 @@ describe('the Kafka broker stopped for 20 s under load and started again', () =>
     const last = await lastAppendedPosition(app.db.pool);
     let seen = '';
     try {
-      await waitFor('the projection to catch up and the outbox to drain after the outage', async () => {
-        const checkpoint = await checkpointAt(app!.db.pool, last);
-        const outbox = await outboxRows();
-        seen = `${checkpoint.describe}, outbox ${outbox}`;
-        return checkpoint.reached && outbox === 0 ? true : undefined;
-      }, 90_000, 200);
+      await waitFor(
+        'the projection to catch up and the outbox to drain after the outage',
+        async () => {
+          const checkpoint = await checkpointAt(app!.db.pool, last);
+          const outbox = await outboxRows();
+          seen = `${checkpoint.describe}, outbox ${outbox}`;
+          return checkpoint.reached && outbox === 0 ? true : undefined;
+        },
+        90_000,
+        200,
+      );
     } catch (error) {
       throw new Error(`${(error as Error).message}; last seen: ${seen}`);
     }
@@ -169,15 +214,22 @@ describe('the Kafka broker stopped for 20 s under load and started again', () =>
     fold = freshFold(await readAllEvents(store));
     const state = await readTopic(kafka, app.config.topics.bucketState, allVersionsSeen(fold.lastRevision), 60_000);
     stateReport = checkVersions(state.byKey, fold.lastRevision, 'state topic');
-    lastState = new Map([...state.byKey].map(([key, list]) => [key, list.reduce((a, b) => (b.headerVersion > a.headerVersion ? b : a)).value]));
+    lastState = new Map(
+      [...state.byKey].map(([key, list]) => [
+        key,
+        list.reduce((a, b) => (b.headerVersion > a.headerVersion ? b : a)).value,
+      ]),
+    );
     const events = await readTopic(kafka, app.config.topics.balanceEvents, allVersionsSeen(fold.lastRevision), 60_000);
     eventsReport = checkVersions(events.byKey, fold.lastRevision, 'event topic');
     timings.verifyMs = Date.now() - t1;
     timings.totalMs = Date.now() - t0;
     // eslint-disable-next-line no-console
-    console.log(`broker-outage: ${sent.length} requests (${outage.sentDuringOutage} while the broker was down), ${fold.events.length} events; `
-      + `outbox held ${outage.outboxAtRestart} rows at restart; state topic ${stateReport.messages} messages, ${stateReport.duplicates} re-deliveries; `
-      + `timings ${JSON.stringify(timings)}`);
+    console.log(
+      `broker-outage: ${sent.length} requests (${outage.sentDuringOutage} while the broker was down), ${fold.events.length} events; ` +
+        `outbox held ${outage.outboxAtRestart} rows at restart; state topic ${stateReport.messages} messages, ${stateReport.duplicates} re-deliveries; ` +
+        `timings ${JSON.stringify(timings)}`,
+    );
   }, 300_000);
 
   afterAll(async () => {
@@ -206,9 +258,13 @@ describe('the Kafka broker stopped for 20 s under load and started again', () =>
   });
 
   it("state topic: each bucket's newest message carries the read model's amount", async () => {
-    const { rows } = await app!.db.pool.query<{ id: string; doc: { amount: { amount: string } } }>('SELECT id, doc FROM rm_buckets WHERE model_version = 1');
+    const { rows } = await app!.db.pool.query<{ id: string; doc: { amount: { amount: string } } }>(
+      'SELECT id, doc FROM rm_buckets WHERE model_version = 1',
+    );
     const expected = Object.fromEntries(rows.map((r) => [r.id, Number(r.doc.amount.amount)]));
-    const published = Object.fromEntries([...lastState].map(([id, v]) => [id, (v?.amount as { amount: number } | undefined)?.amount]));
+    const published = Object.fromEntries(
+      [...lastState].map(([id, v]) => [id, (v?.amount as { amount: number } | undefined)?.amount]),
+    );
     expect(published).toEqual(expected);
   });
 

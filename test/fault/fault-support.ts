@@ -48,7 +48,11 @@ export class BucketWorkload {
   appendedCommands = 0;
   refused = 0;
 
-  constructor(private readonly store: EventStore, private readonly rng: () => number, bucketIds: string[]) {
+  constructor(
+    private readonly store: EventStore,
+    private readonly rng: () => number,
+    bucketIds: string[],
+  ) {
     this.slots = bucketIds.map((id) => ({ id, state: initialState(), revision: undefined, topups: 0, adjustments: 0 }));
   }
 
@@ -72,7 +76,11 @@ export class BucketWorkload {
       if (events.length === 0) continue;
       const result = await this.store.append(
         bucketStream(slot.id),
-        events.map((e) => ({ type: e.type, data: e.data as unknown as Record<string, unknown>, metadata: { correlationId: randomUUID() } })),
+        events.map((e) => ({
+          type: e.type,
+          data: e.data as unknown as Record<string, unknown>,
+          metadata: { correlationId: randomUUID() },
+        })),
         slot.revision ?? 'no_stream',
       );
       slot.revision = result.nextRevision;
@@ -94,7 +102,12 @@ export class BucketWorkload {
    * revisions never conflict), paced to about `eventsPerSecond` in total, until `stop()` is true or
    * `maxEvents` were appended.
    */
-  async run(options: { workers: number; eventsPerSecond?: number; maxEvents: number; stop: () => boolean }): Promise<void> {
+  async run(options: {
+    workers: number;
+    eventsPerSecond?: number;
+    maxEvents: number;
+    stop: () => boolean;
+  }): Promise<void> {
     const { workers, eventsPerSecond, maxEvents, stop } = options;
     const started = Date.now();
     const startCount = this.appendedEvents;
@@ -135,14 +148,43 @@ export class BucketWorkload {
     const r = fallback ? 0 : this.rng();
     const open = [...state.topups].filter(([, t]) => t.status !== 'cancelled').map(([id]) => id);
     if (r < 0.4 || (r >= 0.85 && open.length === 0)) {
-      return { type: 'TopupBalance', metadata, data: { topupId: `${bucketId}-t${++slot.topups}`, bucketId, amount: parseQuantity({ amount: cents(this.rng, 50), units: 'EUR' }), type: 'voucher', channel: { id: 'web' } } };
+      return {
+        type: 'TopupBalance',
+        metadata,
+        data: {
+          topupId: `${bucketId}-t${++slot.topups}`,
+          bucketId,
+          amount: parseQuantity({ amount: cents(this.rng, 50), units: 'EUR' }),
+          type: 'voucher',
+          channel: { id: 'web' },
+        },
+      };
     }
     if (r < 0.5) {
-      return { type: 'TopupBalance', metadata, data: { topupId: `${bucketId}-t${++slot.topups}`, bucketId, status: 'in progress', amount: parseQuantity({ amount: cents(this.rng, 50), units: 'EUR' }) } };
+      return {
+        type: 'TopupBalance',
+        metadata,
+        data: {
+          topupId: `${bucketId}-t${++slot.topups}`,
+          bucketId,
+          status: 'in progress',
+          amount: parseQuantity({ amount: cents(this.rng, 50), units: 'EUR' }),
+        },
+      };
     }
     if (r < 0.85) {
       const sign = this.rng() < 0.5 ? '-' : '';
-      return { type: 'AdjustBalance', metadata, data: { adjustmentId: `${bucketId}-a${++slot.adjustments}`, bucketId, amount: parseQuantity({ amount: `${sign}${cents(this.rng, 20)}`, units: 'EUR' }), type: 'correction', reason: 'fault test' } };
+      return {
+        type: 'AdjustBalance',
+        metadata,
+        data: {
+          adjustmentId: `${bucketId}-a${++slot.adjustments}`,
+          bucketId,
+          amount: parseQuantity({ amount: `${sign}${cents(this.rng, 20)}`, units: 'EUR' }),
+          type: 'correction',
+          reason: 'fault test',
+        },
+      };
     }
     const topupId = open[Math.floor(this.rng() * open.length)];
     return { type: 'CancelTopup', metadata, data: { bucketId, topupId } };
@@ -157,18 +199,26 @@ export class BucketWorkload {
  */
 export async function lastAppendedPosition(pool: Pool): Promise<{ commit: bigint; prepare: bigint }> {
   const { rows } = await pool.query<{ c: string; p: string }>(
-    'SELECT transaction_id::text AS c, global_position AS p FROM event_store.events ORDER BY transaction_id DESC, global_position DESC LIMIT 1');
+    'SELECT transaction_id::text AS c, global_position AS p FROM event_store.events ORDER BY transaction_id DESC, global_position DESC LIMIT 1',
+  );
   if (rows.length === 0) throw new Error('the event store is empty');
   return { commit: BigInt(rows[0].c), prepare: BigInt(rows[0].p) };
 }
 
 /** The ledger projection's checkpoint (version 1) has reached `target`. Throws on overshoot. */
-export async function checkpointAt(pool: Pool, target: { commit: bigint; prepare: bigint }): Promise<{ reached: boolean; describe: string }> {
+export async function checkpointAt(
+  pool: Pool,
+  target: { commit: bigint; prepare: bigint },
+): Promise<{ reached: boolean; describe: string }> {
   const { rows } = await pool.query<{ commit_pos: string; prepare_pos: string; events: string }>(
-    "SELECT commit_pos, prepare_pos, events FROM projection_checkpoints WHERE projection = 'ledger' AND version = 1");
+    "SELECT commit_pos, prepare_pos, events FROM projection_checkpoints WHERE projection = 'ledger' AND version = 1",
+  );
   const at = rows[0];
   const describe = `checkpoint ${at ? `${at.commit_pos}/${at.prepare_pos} (${at.events} events)` : 'none'}, last appended ${target.commit}/${target.prepare}`;
-  return { reached: at !== undefined && BigInt(at.commit_pos) === target.commit && BigInt(at.prepare_pos) === target.prepare, describe };
+  return {
+    reached: at !== undefined && BigInt(at.commit_pos) === target.commit && BigInt(at.prepare_pos) === target.prepare,
+    describe,
+  };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -197,12 +247,20 @@ export async function readAllEvents(store: EventStore, batch = 5000): Promise<Re
 }
 
 export function freshFold(events: RecordedEvent[]): FreshFold {
-  const fold: FreshFold = { events, buckets: new Map(), topups: new Map(), adjustments: new Map(), lastRevision: new Map(), streams: new Map() };
+  const fold: FreshFold = {
+    events,
+    buckets: new Map(),
+    topups: new Map(),
+    adjustments: new Map(),
+    lastRevision: new Map(),
+    streams: new Map(),
+  };
   for (const event of events) {
     const { bucketId, topupId } = event.data as { bucketId: string; topupId?: string };
     const current = fold.buckets.get(bucketId);
     const change = foldEvent(current?.doc, event, topupId ? fold.topups.get(topupId) : undefined);
-    if (change.bucket) fold.buckets.set(bucketId, { doc: change.bucket.doc, deleted: change.bucket.deleted, revision: event.revision });
+    if (change.bucket)
+      fold.buckets.set(bucketId, { doc: change.bucket.doc, deleted: change.bucket.deleted, revision: event.revision });
     if (change.topup) fold.topups.set(change.topup.id, change.topup.doc);
     if (change.adjustment) fold.adjustments.set(change.adjustment.id, change.adjustment.doc);
     fold.lastRevision.set(bucketId, Number(event.revision));
@@ -279,7 +337,10 @@ export async function readTopic(
 }
 
 /** True once every bucket in `lastRevision` has had each version 0..last at least once. */
-export function allVersionsSeen(lastRevision: Map<string, number>, version: (m: ReceivedMessage) => number | undefined = (m) => m.headerVersion) {
+export function allVersionsSeen(
+  lastRevision: Map<string, number>,
+  version: (m: ReceivedMessage) => number | undefined = (m) => m.headerVersion,
+) {
   return (byKey: Map<string, ReceivedMessage[]>) => {
     for (const [bucketId, last] of lastRevision) {
       const seen = new Set((byKey.get(bucketId) ?? []).map(version));
@@ -306,7 +367,11 @@ export interface VersionReport {
  * nothing beyond `last` appears, and a message whose version is lower than one already seen is
  * always a re-delivery of a version seen before (never a first delivery arriving late).
  */
-export function checkVersions(byKey: Map<string, ReceivedMessage[]>, lastRevision: Map<string, number>, label: string): VersionReport {
+export function checkVersions(
+  byKey: Map<string, ReceivedMessage[]>,
+  lastRevision: Map<string, number>,
+  label: string,
+): VersionReport {
   const problems: string[] = [];
   let messages = 0;
   let duplicates = 0;
@@ -322,11 +387,14 @@ export function checkVersions(byKey: Map<string, ReceivedMessage[]>, lastRevisio
     let highest = -1;
     let redelivered = false;
     const partitions = new Set(received.map((m) => m.partition));
-    if (partitions.size > 1) problems.push(`${label}: ${bucketId}: spread over partitions ${[...partitions].join(',')}`);
+    if (partitions.size > 1)
+      problems.push(`${label}: ${bucketId}: spread over partitions ${[...partitions].join(',')}`);
     for (const m of received) {
       const v = m.headerVersion;
       if (m.valueVersion !== undefined && m.valueVersion !== v) {
-        problems.push(`${label}: ${bucketId} offset ${m.offset}: header version ${v} but value version ${m.valueVersion}`);
+        problems.push(
+          `${label}: ${bucketId} offset ${m.offset}: header version ${v} but value version ${m.valueVersion}`,
+        );
       }
       if (seen.has(v)) {
         duplicates++;
@@ -341,7 +409,8 @@ export function checkVersions(byKey: Map<string, ReceivedMessage[]>, lastRevisio
     if (redelivered) redeliveredBuckets++;
     const missing: number[] = [];
     for (let v = 0; v <= last; v++) if (!seen.has(v)) missing.push(v);
-    if (missing.length > 0) problems.push(`${label}: ${bucketId}: versions missing ${summarise(missing)} (last revision ${last})`);
+    if (missing.length > 0)
+      problems.push(`${label}: ${bucketId}: versions missing ${summarise(missing)} (last revision ${last})`);
     const beyond = firsts.filter((v) => v > last || v < 0);
     if (beyond.length > 0) problems.push(`${label}: ${bucketId}: versions outside 0..${last}: ${summarise(beyond)}`);
     const expected = Array.from({ length: last + 1 }, (_, i) => i);

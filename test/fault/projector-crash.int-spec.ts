@@ -6,7 +6,15 @@ import { createKafka } from '@ledger/kafka-publisher';
 import { createTestDatabase, TestDatabase, waitFor } from '@ledger/testing';
 import { ChildHandle, seededRandom, sleep, spawnTsEntry } from '../support/processes';
 import {
-  allVersionsSeen, BucketWorkload, checkpointAt, checkVersions, FreshFold, freshFold, lastAppendedPosition, readAllEvents, readTopic,
+  allVersionsSeen,
+  BucketWorkload,
+  checkpointAt,
+  checkVersions,
+  FreshFold,
+  freshFold,
+  lastAppendedPosition,
+  readAllEvents,
+  readTopic,
   VersionReport,
 } from './fault-support';
 
@@ -48,7 +56,10 @@ jest.setTimeout(60_000);
 
 describe('the projector killed mid-batch at random points and restarted', () => {
   const suffix = randomUUID().slice(0, 8);
-  const topics = { bucketState: `fault.crash.bucket-state.${suffix}`, balanceEvents: `fault.crash.balance-events.${suffix}` };
+  const topics = {
+    bucketState: `fault.crash.bucket-state.${suffix}`,
+    balanceEvents: `fault.crash.balance-events.${suffix}`,
+  };
   const kills: KillRecord[] = [];
   let db: TestDatabase;
   let store: PostgresEventStore;
@@ -96,7 +107,10 @@ describe('the projector killed mid-batch at random points and restarted', () => 
    * pg_stat_activity throughout.
    */
   async function batchInFlight(timeoutMs: number): Promise<boolean> {
-    const { rows } = await db.pool.query<{ busy: boolean }>('SELECT fault_wait_for_batch($1, $2) AS busy', [PROJECTION_SESSION, timeoutMs]);
+    const { rows } = await db.pool.query<{ busy: boolean }>('SELECT fault_wait_for_batch($1, $2) AS busy', [
+      PROJECTION_SESSION,
+      timeoutMs,
+    ]);
     return rows[0].busy;
   }
 
@@ -107,12 +121,18 @@ describe('the projector killed mid-batch at random points and restarted', () => 
 
   /** One crash: start a projector, pick a moment by the schedule, SIGKILL it, wait for it to be gone. */
   async function crashOnce(n: number, random: () => number): Promise<void> {
-    const mode: KillMode = n % 3 === 0 ? 'inside a projection transaction' : random() < 0.25 ? 'during start-up' : 'random after ready';
+    const mode: KillMode =
+      n % 3 === 0 ? 'inside a projection transaction' : random() < 0.25 ? 'during start-up' : 'random after ready';
     const proc = startProjector(n);
     child = proc;
     const ready = proc.waitForLine(/holds the projection lock/, 30_000);
     let isReady = false;
-    void ready.then(() => { isReady = true; }, () => undefined);
+    void ready.then(
+      () => {
+        isReady = true;
+      },
+      () => undefined,
+    );
     if (mode === 'during start-up') {
       await sleep(100 + random() * 1_900);
     } else {
@@ -123,10 +143,12 @@ describe('the projector killed mid-batch at random points and restarted', () => 
     }
     // Up to 5 s for a batch to be half written (with the backlog built up while the previous
     // instance was down, the first catch-up batch is often already running); killed at once.
-    const insideTransaction = mode === 'inside a projection transaction' ? await batchInFlight(5_000) : await projectionInTransaction();
+    const insideTransaction =
+      mode === 'inside a projection transaction' ? await batchInFlight(5_000) : await projectionInTransaction();
     const atMs = Date.now() - proc.startedAt;
     const status = await proc.kill('SIGKILL');
-    if (status.signal !== 'SIGKILL') throw new Error(`projector#${n} exited by itself (${JSON.stringify(status)}) before the kill:\n${proc.tail()}`);
+    if (status.signal !== 'SIGKILL')
+      throw new Error(`projector#${n} exited by itself (${JSON.stringify(status)}) before the kill:\n${proc.tail()}`);
     kills.push({ mode, atMs, ready: isReady, insideTransaction, outboxRows: await outboxRows() });
   }
 
@@ -136,7 +158,8 @@ describe('the projector killed mid-batch at random points and restarted', () => 
     console.log(`projector-crash: FAULT_SEED=${SEED}`);
     const random = seededRandom(SEED);
     db = await createTestDatabase();
-    await db.pool.query(`CREATE FUNCTION fault_wait_for_batch(app text, timeout_ms int) RETURNS boolean LANGUAGE plpgsql AS $$
+    await db.pool
+      .query(`CREATE FUNCTION fault_wait_for_batch(app text, timeout_ms int) RETURNS boolean LANGUAGE plpgsql AS $$
       DECLARE deadline timestamptz := clock_timestamp() + make_interval(secs => timeout_ms / 1000.0);
       BEGIN
         LOOP
@@ -150,7 +173,11 @@ describe('the projector killed mid-batch at random points and restarted', () => 
       END $$`);
     store = new PostgresEventStore(db.pool, db.url);
     kafka = createKafka({ brokers: BROKERS, clientId: `fault-crash-reader-${suffix}` });
-    workload = new BucketWorkload(store, seededRandom(SEED ^ 0x5eed), Array.from({ length: BUCKETS }, (_, i) => `fb-${suffix}-${i}`));
+    workload = new BucketWorkload(
+      store,
+      seededRandom(SEED ^ 0x5eed),
+      Array.from({ length: BUCKETS }, (_, i) => `fb-${suffix}-${i}`),
+    );
 
     // A backlog before the first start, so the first instances die inside large catch-up batches.
     await workload.openAll();
@@ -159,7 +186,12 @@ describe('the projector killed mid-batch at random points and restarted', () => 
 
     // Appends go on at a steady rate through every crash and restart.
     let loadDone = false;
-    const load = workload.run({ workers: 3, eventsPerSecond: LOAD_EVENTS_PER_SECOND, maxEvents: MAX_LOAD_EVENTS, stop: () => loadDone });
+    const load = workload.run({
+      workers: 3,
+      eventsPerSecond: LOAD_EVENTS_PER_SECOND,
+      maxEvents: MAX_LOAD_EVENTS,
+      stop: () => loadDone,
+    });
     load.catch(() => undefined); // awaited (and so rethrown) below; this only keeps it from being "unhandled" meanwhile
     const t1 = Date.now();
     try {
@@ -176,12 +208,17 @@ describe('the projector killed mid-batch at random points and restarted', () => 
     const last = await lastAppendedPosition(db.pool);
     let seen = '';
     try {
-      await waitFor('the checkpoint to reach the last event and the outbox to drain', async () => {
-        const checkpoint = await checkpointAt(db.pool, last);
-        const outbox = await outboxRows();
-        seen = `${checkpoint.describe}, outbox ${outbox}, projector alive ${child!.alive}`;
-        return checkpoint.reached && outbox === 0 ? true : undefined;
-      }, 60_000, 100);
+      await waitFor(
+        'the checkpoint to reach the last event and the outbox to drain',
+        async () => {
+          const checkpoint = await checkpointAt(db.pool, last);
+          const outbox = await outboxRows();
+          seen = `${checkpoint.describe}, outbox ${outbox}, projector alive ${child!.alive}`;
+          return checkpoint.reached && outbox === 0 ? true : undefined;
+        },
+        60_000,
+        100,
+      );
     } catch (error) {
       throw new Error(`${(error as Error).message}; last seen: ${seen}; final projector output:\n${child.tail(60)}`);
     }
@@ -194,15 +231,20 @@ describe('the projector killed mid-batch at random points and restarted', () => 
     stateReport = checkVersions(state.byKey, fold.lastRevision, 'state topic');
     const events = await readTopic(kafka, topics.balanceEvents, allVersionsSeen(fold.lastRevision), 60_000);
     const published = new Set([...events.byKey.values()].flatMap((list) => list.map((m) => m.eventId)));
-    eventsReport = { ...checkVersions(events.byKey, fold.lastRevision, 'event topic'), eventIdsMissing: fold.events.filter((e) => !published.has(e.id)).length };
+    eventsReport = {
+      ...checkVersions(events.byKey, fold.lastRevision, 'event topic'),
+      eventIdsMissing: fold.events.filter((e) => !published.has(e.id)).length,
+    };
     timings.kafkaReadMs = Date.now() - t3;
     timings.totalMs = Date.now() - t0;
     // eslint-disable-next-line no-console
-    console.log(`projector-crash: ${fold.events.length} events on ${BUCKETS} buckets; ${kills.length} kills `
-      + `(${kills.filter((k) => k.insideTransaction).length} inside a projection transaction, ${kills.filter((k) => !k.ready).length} before ready, `
-      + `${kills.filter((k) => k.outboxRows > 0).length} with unpublished outbox rows); state topic ${stateReport.messages} messages, `
-      + `${stateReport.duplicates} re-deliveries on ${stateReport.redeliveredBuckets} buckets; event topic ${eventsReport.messages} messages, `
-      + `${eventsReport.duplicates} re-deliveries; timings ${JSON.stringify(timings)}`);
+    console.log(
+      `projector-crash: ${fold.events.length} events on ${BUCKETS} buckets; ${kills.length} kills ` +
+        `(${kills.filter((k) => k.insideTransaction).length} inside a projection transaction, ${kills.filter((k) => !k.ready).length} before ready, ` +
+        `${kills.filter((k) => k.outboxRows > 0).length} with unpublished outbox rows); state topic ${stateReport.messages} messages, ` +
+        `${stateReport.duplicates} re-deliveries on ${stateReport.redeliveredBuckets} buckets; event topic ${eventsReport.messages} messages, ` +
+        `${eventsReport.duplicates} re-deliveries; timings ${JSON.stringify(timings)}`,
+    );
   }, 300_000);
 
   afterAll(async () => {
@@ -210,7 +252,10 @@ describe('the projector killed mid-batch at random points and restarted', () => 
     await store?.close();
     const admin = kafka?.admin();
     if (admin) {
-      await admin.connect().then(() => admin.deleteTopics({ topics: [topics.bucketState, topics.balanceEvents] })).catch(() => undefined);
+      await admin
+        .connect()
+        .then(() => admin.deleteTopics({ topics: [topics.bucketState, topics.balanceEvents] }))
+        .catch(() => undefined);
       await admin.disconnect().catch(() => undefined);
     }
     await db?.drop();
@@ -223,31 +268,50 @@ describe('the projector killed mid-batch at random points and restarted', () => 
   });
 
   it('read model: every bucket, topup and adjustment document equals a fresh fold of all events', async () => {
-    const rows = async (table: string) => (await db.pool.query<{ id: string; revision: string; doc: Record<string, unknown>; deleted?: boolean }>(
-      `SELECT * FROM ${table} WHERE model_version = 1`)).rows;
+    const rows = async (table: string) =>
+      (
+        await db.pool.query<{ id: string; revision: string; doc: Record<string, unknown>; deleted?: boolean }>(
+          `SELECT * FROM ${table} WHERE model_version = 1`,
+        )
+      ).rows;
     const buckets = await rows('rm_buckets');
-    expect(Object.fromEntries(buckets.map((b) => [b.id, { revision: b.revision, deleted: b.deleted, doc: b.doc }])))
-      .toEqual(Object.fromEntries([...fold.buckets].map(([id, b]) => [id, { revision: b.revision.toString(), deleted: b.deleted, doc: b.doc }])));
-    expect(Object.fromEntries((await rows('rm_topups')).map((t) => [t.id, t.doc]))).toEqual(Object.fromEntries(fold.topups));
-    expect(Object.fromEntries((await rows('rm_adjustments')).map((a) => [a.id, a.doc]))).toEqual(Object.fromEntries(fold.adjustments));
+    expect(
+      Object.fromEntries(buckets.map((b) => [b.id, { revision: b.revision, deleted: b.deleted, doc: b.doc }])),
+    ).toEqual(
+      Object.fromEntries(
+        [...fold.buckets].map(([id, b]) => [id, { revision: b.revision.toString(), deleted: b.deleted, doc: b.doc }]),
+      ),
+    );
+    expect(Object.fromEntries((await rows('rm_topups')).map((t) => [t.id, t.doc]))).toEqual(
+      Object.fromEntries(fold.topups),
+    );
+    expect(Object.fromEntries((await rows('rm_adjustments')).map((a) => [a.id, a.doc]))).toEqual(
+      Object.fromEntries(fold.adjustments),
+    );
     const activity = await db.pool.query<{ id: string }>('SELECT id FROM rm_balance_activity WHERE model_version = 1');
     expect(activity.rows.map((r) => r.id).sort()).toEqual(fold.events.map((e) => e.id).sort());
   });
 
   it("read model: each bucket's amount and status equal the domain's own fold of its stream", async () => {
-    const { rows } = await db.pool.query<{ id: string; doc: { amount: { amount: string; units: string }; status: string } }>(
-      'SELECT id, doc FROM rm_buckets WHERE model_version = 1');
+    const { rows } = await db.pool.query<{
+      id: string;
+      doc: { amount: { amount: string; units: string }; status: string };
+    }>('SELECT id, doc FROM rm_buckets WHERE model_version = 1');
     const actual = Object.fromEntries(rows.map((r) => [r.id, { amount: r.doc.amount.amount, status: r.doc.status }]));
-    const expected = Object.fromEntries([...fold.streams].map(([id, events]) => {
-      const state = foldBucket(events);
-      if (!isLive(state)) throw new Error(`bucket ${id} is not live`);
-      return [id, { amount: formatAmount(state.amount), status: state.status }];
-    }));
+    const expected = Object.fromEntries(
+      [...fold.streams].map(([id, events]) => {
+        const state = foldBucket(events);
+        if (!isLive(state)) throw new Error(`bucket ${id} is not live`);
+        return [id, { amount: formatAmount(state.amount), status: state.status }];
+      }),
+    );
     expect(actual).toEqual(expected);
   });
 
   it('counted every event exactly once in the checkpoint and left the outbox empty', async () => {
-    const { rows } = await db.pool.query<{ events: string }>("SELECT events FROM projection_checkpoints WHERE projection = 'ledger' AND version = 1");
+    const { rows } = await db.pool.query<{ events: string }>(
+      "SELECT events FROM projection_checkpoints WHERE projection = 'ledger' AND version = 1",
+    );
     const stored = await db.pool.query<{ n: string }>('SELECT count(*) AS n FROM event_store.events');
     expect(fold.events.length).toBe(Number(stored.rows[0].n));
     expect(Number(rows[0].events)).toBe(fold.events.length);

@@ -33,7 +33,11 @@ describe('the Kafka broker started from Apache jars', () => {
     const received: string[] = [];
     await consumer.connect();
     await consumer.subscribe({ topic, fromBeginning: true });
-    await consumer.run({ eachMessage: async ({ message }) => { received.push(String(message.value)); } });
+    await consumer.run({
+      eachMessage: async ({ message }) => {
+        received.push(String(message.value));
+      },
+    });
     try {
       await waitFor('three messages', () => (received.length >= 3 ? received : undefined), 30_000);
       expect(received).toEqual(['first', 'second', 'third']);

@@ -4,7 +4,9 @@ import { createTestDatabase, TestDatabase } from '@ledger/testing';
 
 describe('versioned SQL migrations', () => {
   let db: TestDatabase;
-  const files = readdirSync(MIGRATIONS_DIR).filter((f) => f.endsWith('.sql')).sort();
+  const files = readdirSync(MIGRATIONS_DIR)
+    .filter((f) => f.endsWith('.sql'))
+    .sort();
 
   beforeAll(async () => {
     db = await createTestDatabase({ migrate: false });

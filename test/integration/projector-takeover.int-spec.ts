@@ -4,7 +4,10 @@ import { ProjectionRunner } from '@ledger/projection';
 import { createTestDatabase, TestDatabase, waitFor } from '@ledger/testing';
 import { BucketHistory, appendHistory } from '../../libs/operations/src/rebuild/testing/bucket-history';
 
-const projection = new LedgerProjection({ topics: { bucketState: 'test.state', balanceEvents: 'test.events' }, hrefBase: 'http://ledger.test/v2' });
+const projection = new LedgerProjection({
+  topics: { bucketState: 'test.state', balanceEvents: 'test.events' },
+  hrefBase: 'http://ledger.test/v2',
+});
 
 describe('two projector instances', () => {
   let db: TestDatabase;
@@ -15,7 +18,8 @@ describe('two projector instances', () => {
     runners.push(r);
     return r;
   };
-  const projected = async () => Number((await db.pool.query('SELECT count(*) AS n FROM rm_balance_activity')).rows[0].n);
+  const projected = async () =>
+    Number((await db.pool.query('SELECT count(*) AS n FROM rm_balance_activity')).rows[0].n);
   const stored = async () => Number((await db.pool.query('SELECT count(*) AS n FROM event_store.events')).rows[0].n);
 
   beforeAll(async () => {
@@ -35,7 +39,9 @@ describe('two projector instances', () => {
     await active.start();
     const standby = runner();
     const standbyStarted = standby.start();
-    await waitFor('the active instance to catch up', async () => ((await projected()) === (await stored()) ? true : undefined));
+    await waitFor('the active instance to catch up', async () =>
+      (await projected()) === (await stored()) ? true : undefined,
+    );
     expect(active.holdsLock).toBe(true);
     expect(standby.holdsLock).toBe(false);
 
@@ -46,9 +52,14 @@ describe('two projector instances', () => {
     await active.stop();
     await appendHistory(store, history, 60);
     await standbyStarted;
-    await waitFor('the standby to take over and catch up', async () => ((await projected()) === (await stored()) ? true : undefined));
+    await waitFor('the standby to take over and catch up', async () =>
+      (await projected()) === (await stored()) ? true : undefined,
+    );
     expect(standby.holdsLock).toBe(true);
-    const { rows } = await db.pool.query('SELECT events FROM projection_checkpoints WHERE projection = $1 AND version = 1', ['ledger']);
+    const { rows } = await db.pool.query(
+      'SELECT events FROM projection_checkpoints WHERE projection = $1 AND version = 1',
+      ['ledger'],
+    );
     expect(Number(rows[0].events)).toBe(await stored());
   });
 });

@@ -6,7 +6,10 @@ import { createTestDatabase, TestDatabase, waitFor } from '@ledger/testing';
 import { BucketHistory, appendHistory } from '../../libs/operations/src/rebuild/testing/bucket-history';
 import { readModelSnapshot } from '../../libs/operations/src/rebuild/testing/read-model-snapshot';
 
-const projection = new LedgerProjection({ topics: { bucketState: 'test.state', balanceEvents: 'test.events' }, hrefBase: 'http://ledger.test/v2' });
+const projection = new LedgerProjection({
+  topics: { bucketState: 'test.state', balanceEvents: 'test.events' },
+  hrefBase: 'http://ledger.test/v2',
+});
 
 describe('LedgerProjection: the same event delivered twice leaves the read model unchanged', () => {
   let db: TestDatabase;
@@ -23,17 +26,34 @@ describe('LedgerProjection: the same event delivered twice leaves the read model
     const client = new Client({ connectionString: db.url });
     await client.connect();
     try {
-      await client.query('DELETE FROM projection_checkpoints WHERE projection = $1 AND version <> $2', [projection.name, modelVersion]);
+      await client.query('DELETE FROM projection_checkpoints WHERE projection = $1 AND version <> $2', [
+        projection.name,
+        modelVersion,
+      ]);
       await new CheckpointStore(client, projection.name, modelVersion).load();
-      await client.query('UPDATE projection_checkpoints SET commit_pos = 0, prepare_pos = 0 WHERE projection = $1 AND version = $2', [projection.name, modelVersion]);
+      await client.query(
+        'UPDATE projection_checkpoints SET commit_pos = 0, prepare_pos = 0 WHERE projection = $1 AND version = $2',
+        [projection.name, modelVersion],
+      );
       const write = await projection.apply(batch, { client, modelVersion, publish: () => true, memory: new Map() });
-      await writeBatch(client, { projection: projection.name, modelVersion, from: 'start', to: batch[batch.length - 1].position, events: batch.length }, write);
+      await writeBatch(
+        client,
+        {
+          projection: projection.name,
+          modelVersion,
+          from: 'start',
+          to: batch[batch.length - 1].position,
+          events: batch.length,
+        },
+        write,
+      );
     } finally {
       await client.end();
     }
   }
 
-  const outboxCount = async () => (await db.pool.query<{ n: number }>('SELECT count(*)::int AS n FROM outbox')).rows[0].n;
+  const outboxCount = async () =>
+    (await db.pool.query<{ n: number }>('SELECT count(*)::int AS n FROM outbox')).rows[0].n;
 
   beforeAll(async () => {
     db = await createTestDatabase();

@@ -41,7 +41,10 @@ async function publishHistory({ db, store, history }: Ledger, steps: number): Pr
 /** The event ids of the outbox's balance-event messages, or of its bucket-state messages, in publishing order. */
 async function outboxEventIds(db: TestDatabase, topic: string): Promise<string[]> {
   const { rows } = await db.pool.query<OutboxRow>('SELECT * FROM outbox ORDER BY id');
-  return rows.flatMap((row) => entryMessages(row, TOPICS)).filter((m) => m.topic === topic).map((m) => m.headers['event-id']);
+  return rows
+    .flatMap((row) => entryMessages(row, TOPICS))
+    .filter((m) => m.topic === topic)
+    .map((m) => m.headers['event-id']);
 }
 
 async function eventsAfter(store: PostgresEventStore, position: Position): Promise<RecordedEvent[]> {
@@ -71,7 +74,14 @@ describe('rebuild and Kafka: nothing already published is published again', () =
     const gate = new Promise<void>((r) => (release = r));
     let entered!: () => void;
     const rebuilding = new Promise<void>((r) => (entered = r));
-    const gated: Projection = { name: 'ledger', apply: async (events, ctx) => { entered(); await gate; return projection.apply(events, ctx); } };
+    const gated: Projection = {
+      name: 'ledger',
+      apply: async (events, ctx) => {
+        entered();
+        await gate;
+        return projection.apply(events, ctx);
+      },
+    };
     const run = rebuildReadModel({ store, pool: db.pool, databaseUrl: db.url, projection: gated, batchSize: 50 });
     await rebuilding;
     await appendHistory(store, history, 30);
@@ -86,7 +96,14 @@ describe('rebuild and Kafka: nothing already published is published again', () =
   it('publishes every event exactly once while the live projector serves v1, v2 is rebuilt beside it, and the projector follows the switch', async () => {
     ledger = await openLedger();
     const { db, store, history } = ledger;
-    const projector = new ServingVersionRunner({ pool: db.pool, store, databaseUrl: db.url, projection, batchSize: 50, pollMs: 100 });
+    const projector = new ServingVersionRunner({
+      pool: db.pool,
+      store,
+      databaseUrl: db.url,
+      projection,
+      batchSize: 50,
+      pollMs: 100,
+    });
     await projector.start();
     const head = (await appendHistory(store, history, 100)) as Position;
     await waitFor('v1 caught up', () => (atOrPast(projector.checkpoint, head) ? true : undefined), 20_000);
@@ -95,12 +112,20 @@ describe('rebuild and Kafka: nothing already published is published again', () =
     // Every rebuild batch lets one more command in, so v1 keeps publishing throughout the rebuild.
     let appending: Promise<unknown> = Promise.resolve();
     const result = await rebuildReadModel({
-      store, pool: db.pool, databaseUrl: db.url, projection, batchSize: 10,
+      store,
+      pool: db.pool,
+      databaseUrl: db.url,
+      projection,
+      batchSize: 10,
       onProgress: () => (appending = appending.then(() => appendHistory(store, history, 1))),
     });
     expect(result).toMatchObject({ outcome: 'switched', from: 1, to: 2 });
     await appending;
-    await waitFor('the projector runs v2', () => (projector.modelVersion === 2 && projector.holdsLock ? true : undefined), 20_000);
+    await waitFor(
+      'the projector runs v2',
+      () => (projector.modelVersion === 2 && projector.holdsLock ? true : undefined),
+      20_000,
+    );
     await appendHistory(store, history, 20);
     const last = (await store.headPosition()) as Position;
     await waitFor('v2 caught up', () => (atOrPast(projector.checkpoint, last) ? true : undefined), 20_000);

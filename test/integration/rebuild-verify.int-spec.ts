@@ -6,7 +6,10 @@ import { createTestDatabase, TestDatabase, waitFor } from '@ledger/testing';
 import { runCli } from '../../apps/ledger-cli/src/cli';
 import { BucketHistory, appendHistory } from '../../libs/operations/src/rebuild/testing/bucket-history';
 
-const projection = new LedgerProjection({ topics: { bucketState: 'test.state', balanceEvents: 'test.events' }, hrefBase: 'http://ledger.test/v2' });
+const projection = new LedgerProjection({
+  topics: { bucketState: 'test.state', balanceEvents: 'test.events' },
+  hrefBase: 'http://ledger.test/v2',
+});
 
 describe('ledger-cli verify (the serving read model against a fresh in-memory fold of every event)', () => {
   let db: TestDatabase;
@@ -17,7 +20,11 @@ describe('ledger-cli verify (the serving read model against a fresh in-memory fo
   async function cli(...argv: string[]) {
     const stdout: string[] = [];
     const stderr: string[] = [];
-    const code = await runCli(argv, { env: { DATABASE_URL: db.url }, stdout: (l) => stdout.push(l), stderr: (l) => stderr.push(l) });
+    const code = await runCli(argv, {
+      env: { DATABASE_URL: db.url },
+      stdout: (l) => stdout.push(l),
+      stderr: (l) => stderr.push(l),
+    });
     return { code, stdout, stderr };
   }
 
@@ -58,33 +65,57 @@ describe('ledger-cli verify (the serving read model against a fresh in-memory fo
 
   it('reports the exact row, field, expected and actual value of a field tampered by SQL, and exits 1', async () => {
     await runner.stop();
-    const { rows: [bucket] } = await db.pool.query<{ id: string; amount: string }>(
-      "SELECT id, doc->'amount'->>'amount' AS amount FROM rm_buckets WHERE model_version = 1 AND NOT deleted ORDER BY id LIMIT 1");
-    await db.pool.query(`UPDATE rm_buckets SET doc = jsonb_set(doc, '{amount,amount}', '"999999"') WHERE model_version = 1 AND id = $1`, [bucket.id]);
+    const {
+      rows: [bucket],
+    } = await db.pool.query<{ id: string; amount: string }>(
+      "SELECT id, doc->'amount'->>'amount' AS amount FROM rm_buckets WHERE model_version = 1 AND NOT deleted ORDER BY id LIMIT 1",
+    );
+    await db.pool.query(
+      `UPDATE rm_buckets SET doc = jsonb_set(doc, '{amount,amount}', '"999999"') WHERE model_version = 1 AND id = $1`,
+      [bucket.id],
+    );
 
     expect((await verifyReadModel({ store, databaseUrl: db.url })).differences).toEqual([
       { kind: 'bucket', id: bucket.id, path: 'doc.amount.amount', expected: bucket.amount, actual: '999999' },
     ]);
     const { code, stdout } = await cli('verify');
-    expect(stdout).toEqual([`bucket ${bucket.id} doc.amount.amount: expected "${bucket.amount}", actual "999999"`, '1 difference']);
+    expect(stdout).toEqual([
+      `bucket ${bucket.id} doc.amount.amount: expected "${bucket.amount}", actual "999999"`,
+      '1 difference',
+    ]);
     expect(code).toBe(1);
   });
 
   it('lists every difference: missing, unexpected and changed rows of each kind', async () => {
-    const { rows: [topup] } = await db.pool.query<{ id: string }>('DELETE FROM rm_topups WHERE id = (SELECT min(id) FROM rm_topups) RETURNING id');
+    const {
+      rows: [topup],
+    } = await db.pool.query<{ id: string }>(
+      'DELETE FROM rm_topups WHERE id = (SELECT min(id) FROM rm_topups) RETURNING id',
+    );
     await db.pool.query(`INSERT INTO rm_adjustments (model_version, id, bucket_id, revision, doc, created_at)
       SELECT model_version, 'a-stray', bucket_id, revision, doc, created_at FROM rm_adjustments WHERE model_version = 1 LIMIT 1`);
-    const { rows: [activity] } = await db.pool.query<{ id: string; revision: string }>(
-      'UPDATE rm_balance_activity SET revision = revision + 100 WHERE id = (SELECT min(id) FROM rm_balance_activity) RETURNING id, revision');
+    const {
+      rows: [activity],
+    } = await db.pool.query<{ id: string; revision: string }>(
+      'UPDATE rm_balance_activity SET revision = revision + 100 WHERE id = (SELECT min(id) FROM rm_balance_activity) RETURNING id, revision',
+    );
 
     const { differences } = await verifyReadModel({ store, databaseUrl: db.url });
     expect(differences).toHaveLength(4);
-    expect(differences).toEqual(expect.arrayContaining([
-      { kind: 'activity', id: activity.id, path: 'revision', expected: String(Number(activity.revision) - 100), actual: activity.revision },
-      expect.objectContaining({ kind: 'bucket', path: 'doc.amount.amount', actual: '999999' }),
-      { kind: 'topup', id: topup.id, path: '(row)', expected: 'present', actual: 'missing' },
-      { kind: 'adjustment', id: 'a-stray', path: '(row)', expected: 'absent', actual: 'present' },
-    ]));
+    expect(differences).toEqual(
+      expect.arrayContaining([
+        {
+          kind: 'activity',
+          id: activity.id,
+          path: 'revision',
+          expected: String(Number(activity.revision) - 100),
+          actual: activity.revision,
+        },
+        expect.objectContaining({ kind: 'bucket', path: 'doc.amount.amount', actual: '999999' }),
+        { kind: 'topup', id: topup.id, path: '(row)', expected: 'present', actual: 'missing' },
+        { kind: 'adjustment', id: 'a-stray', path: '(row)', expected: 'absent', actual: 'present' },
+      ]),
+    );
     const { code, stdout } = await cli('verify');
     expect(stdout[stdout.length - 1]).toBe('4 differences');
     expect(code).toBe(1);

@@ -5,9 +5,16 @@ import { Projection, ProjectionRunner, ReadModelVersions, atOrPast } from '@ledg
 import { createTestDatabase, TestDatabase, waitFor } from '@ledger/testing';
 import { runCli } from '../../apps/ledger-cli/src/cli';
 import { BucketHistory, appendHistory } from '../../libs/operations/src/rebuild/testing/bucket-history';
-import { ReadModelSnapshot, readModelSnapshot, versionsWithRows } from '../../libs/operations/src/rebuild/testing/read-model-snapshot';
+import {
+  ReadModelSnapshot,
+  readModelSnapshot,
+  versionsWithRows,
+} from '../../libs/operations/src/rebuild/testing/read-model-snapshot';
 
-const projection = new LedgerProjection({ topics: { bucketState: 'test.state', balanceEvents: 'test.events' }, hrefBase: 'http://ledger.test/v2' });
+const projection = new LedgerProjection({
+  topics: { bucketState: 'test.state', balanceEvents: 'test.events' },
+  hrefBase: 'http://ledger.test/v2',
+});
 
 /** Holds the first batch until released, so a test can act while a rebuild is provably under way. */
 function gatedProjection(): { projection: Projection; entered: Promise<void>; release: () => void } {
@@ -16,7 +23,14 @@ function gatedProjection(): { projection: Projection; entered: Promise<void>; re
   const gate = new Promise<void>((r) => (release = r));
   const enteredP = new Promise<void>((r) => (entered = r));
   return {
-    projection: { name: projection.name, apply: async (events: RecordedEvent[], ctx) => { entered(); await gate; return projection.apply(events, ctx); } },
+    projection: {
+      name: projection.name,
+      apply: async (events: RecordedEvent[], ctx) => {
+        entered();
+        await gate;
+        return projection.apply(events, ctx);
+      },
+    },
     entered: enteredP,
     release,
   };
@@ -28,8 +42,13 @@ describe('ledger-cli rebuild (read model version N+1 built beside N, then switch
   let versions: ReadModelVersions;
   let total: number;
   let incremental: ReadModelSnapshot;
-  const options = (overrides: Partial<RebuildOptions> = {}): RebuildOptions =>
-    ({ store, pool: db.pool, databaseUrl: db.url, projection, ...overrides });
+  const options = (overrides: Partial<RebuildOptions> = {}): RebuildOptions => ({
+    store,
+    pool: db.pool,
+    databaseUrl: db.url,
+    projection,
+    ...overrides,
+  });
 
   beforeAll(async () => {
     db = await createTestDatabase();
@@ -53,14 +72,29 @@ describe('ledger-cli rebuild (read model version N+1 built beside N, then switch
 
   it('has a history with every kind of event to fold', async () => {
     const types = new Set((await store.readAll('start', 10_000)).map((e) => e.type));
-    expect([...types].sort()).toEqual(['BalanceAdjusted', 'BalanceToppedUp', 'BucketDeleted', 'BucketOpened', 'BucketStatusChanged', 'TopupCancelled', 'TopupRequested']);
+    expect([...types].sort()).toEqual([
+      'BalanceAdjusted',
+      'BalanceToppedUp',
+      'BucketDeleted',
+      'BucketOpened',
+      'BucketStatusChanged',
+      'TopupCancelled',
+      'TopupRequested',
+    ]);
     expect(total).toBeGreaterThan(300);
     expect(incremental.rm_buckets).toHaveLength(20);
   });
 
   it('builds version 2 identical, row by row in every rm_* table, to the incrementally projected version 1', async () => {
     const result = await rebuildReadModel(options({ keepOldVersion: true }));
-    expect(result).toMatchObject({ outcome: 'switched', from: 1, to: 2, resumed: false, events: total, deletedRows: 0 });
+    expect(result).toMatchObject({
+      outcome: 'switched',
+      from: 1,
+      to: 2,
+      resumed: false,
+      events: total,
+      deletedRows: 0,
+    });
     expect(await versions.serving()).toBe(2);
     expect(await readModelSnapshot(db.pool, 2)).toEqual(incremental);
   });
@@ -76,12 +110,17 @@ describe('ledger-cli rebuild (read model version N+1 built beside N, then switch
 
   it('resumes an interrupted rebuild from its checkpoint and ends with the same rows', async () => {
     const controller = new AbortController();
-    const first = await rebuildReadModel(options({ batchSize: 20, signal: controller.signal, onProgress: () => controller.abort() }));
+    const first = await rebuildReadModel(
+      options({ batchSize: 20, signal: controller.signal, onProgress: () => controller.abort() }),
+    );
     expect(first).toMatchObject({ outcome: 'stopped', from: 3, to: 4, resumed: false });
     expect(first.events).toBeGreaterThan(0);
     expect(first.events).toBeLessThan(total);
     expect(await versions.serving()).toBe(3);
-    const { rows } = await db.pool.query('SELECT events FROM projection_checkpoints WHERE projection = $1 AND version = 4', ['ledger']);
+    const { rows } = await db.pool.query(
+      'SELECT events FROM projection_checkpoints WHERE projection = $1 AND version = 4',
+      ['ledger'],
+    );
     expect(Number(rows[0].events)).toBe(first.events);
 
     const second = await rebuildReadModel(options({ keepOldVersion: true }));
@@ -103,13 +142,19 @@ describe('ledger-cli rebuild (read model version N+1 built beside N, then switch
   it('runs as `ledger-cli rebuild`: progress on stderr, one summary line on stdout, exit 0', async () => {
     const stdout: string[] = [];
     const stderr: string[] = [];
-    const code = await runCli(['rebuild', '--batch-size', '50'], { env: { DATABASE_URL: db.url }, stdout: (l) => stdout.push(l), stderr: (l) => stderr.push(l) });
+    const code = await runCli(['rebuild', '--batch-size', '50'], {
+      env: { DATABASE_URL: db.url },
+      stdout: (l) => stdout.push(l),
+      stderr: (l) => stderr.push(l),
+    });
     expect(code).toBe(0);
     // The run the lock test interrupted left v5 with a checkpoint: this one carries it on.
     expect(stderr[0]).toBe('rebuild: resuming rebuild of ledger v5 while v4 serves');
     expect(stderr).toContain('rebuild: switched: ledger v5 serves now');
     expect(stdout).toHaveLength(1);
-    expect(stdout[0]).toMatch(/^rebuilt v5 from [\d,]+ events in [\d.]+ s \([\d,]+ events\/s\), resumed; v5 serves; deleted [\d,]+ rows of v4$/);
+    expect(stdout[0]).toMatch(
+      /^rebuilt v5 from [\d,]+ events in [\d.]+ s \([\d,]+ events\/s\), resumed; v5 serves; deleted [\d,]+ rows of v4$/,
+    );
     expect(await readModelSnapshot(db.pool, 5)).toEqual(incremental);
   });
 });

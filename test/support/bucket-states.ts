@@ -26,10 +26,16 @@ export async function readBucketStates(
   await consumer.connect();
   try {
     await consumer.subscribe({ topic, fromBeginning: true });
-    await consumer.run({ eachMessage: async ({ message }) => {
-      if (String(message.key) === bucketId && message.value) states.push(JSON.parse(String(message.value)));
-    } });
-    return await waitFor(`${count} states of bucket ${bucketId} on ${topic}`, () => (states.length >= count ? states : undefined), timeoutMs);
+    await consumer.run({
+      eachMessage: async ({ message }) => {
+        if (String(message.key) === bucketId && message.value) states.push(JSON.parse(String(message.value)));
+      },
+    });
+    return await waitFor(
+      `${count} states of bucket ${bucketId} on ${topic}`,
+      () => (states.length >= count ? states : undefined),
+      timeoutMs,
+    );
   } finally {
     await consumer.disconnect();
   }

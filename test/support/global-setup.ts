@@ -4,9 +4,15 @@ function reachable(host: string, port: number): Promise<boolean> {
   return new Promise((resolve) => {
     const socket = new Socket();
     socket.setTimeout(2000);
-    socket.once('connect', () => { socket.destroy(); resolve(true); });
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve(true);
+    });
     socket.once('error', () => resolve(false));
-    socket.once('timeout', () => { socket.destroy(); resolve(false); });
+    socket.once('timeout', () => {
+      socket.destroy();
+      resolve(false);
+    });
     socket.connect(port, host);
   });
 }
@@ -24,7 +30,9 @@ export default async function globalSetup(): Promise<void> {
   ];
   for (const [name, host, port] of checks) {
     if (!(await reachable(host, port))) {
-      throw new Error(`${name} is not reachable on ${host}:${port}. Run the tests with \`npm test\`, which starts it, or start it with \`bash scripts/postgres.sh\` / \`npm run kafka:start\`.`);
+      throw new Error(
+        `${name} is not reachable on ${host}:${port}. Run the tests with \`npm test\`, which starts it, or start it with \`bash scripts/postgres.sh\` / \`npm run kafka:start\`.`,
+      );
     }
   }
 }

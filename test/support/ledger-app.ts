@@ -24,7 +24,9 @@ export interface LedgerApp {
  * The whole service in-process on a fresh database: balance-api on a free port and the projector
  * (projection + outbox relay to the real Kafka broker, on topics unique to this app).
  */
-export async function startLedgerApp(options: { projector?: boolean; env?: Record<string, string> } = {}): Promise<LedgerApp> {
+export async function startLedgerApp(
+  options: { projector?: boolean; env?: Record<string, string> } = {},
+): Promise<LedgerApp> {
   const db = await createTestDatabase();
   const suffix = randomUUID().slice(0, 8);
   const port = await freePort();
@@ -36,9 +38,10 @@ export async function startLedgerApp(options: { projector?: boolean; env?: Recor
     KAFKA_TOPIC_PARTITIONS: '3',
     ...options.env,
   });
-  const projector = options.projector === false
-    ? undefined
-    : await NestFactory.createApplicationContext(ProjectorModule.forRoot(config0), { logger: ['error', 'warn'] });
+  const projector =
+    options.projector === false
+      ? undefined
+      : await NestFactory.createApplicationContext(ProjectorModule.forRoot(config0), { logger: ['error', 'warn'] });
   const api = await createApiApp(config0, { logger: ['error', 'warn'] });
   await api.listen(port, '127.0.0.1');
   const baseUrl = config0.publicBaseUrl;
@@ -69,4 +72,3 @@ export async function startSecondApi(app: LedgerApp): Promise<{ v2: string; clos
   await api.listen(port, '127.0.0.1');
   return { v2: tmf654V2Base(`http://127.0.0.1:${port}`), close: () => api.close() };
 }
-

@@ -111,17 +111,31 @@ export function spawnNode(args: string[], options: SpawnOptions): ChildHandle {
       const seen = lines.find((l) => pattern.test(l));
       if (seen !== undefined) return Promise.resolve(seen);
       return new Promise<string>((resolve, reject) => {
-        const watcher = { pattern, resolve: (line: string) => { clearTimeout(timer); resolve(line); } };
+        const watcher = {
+          pattern,
+          resolve: (line: string) => {
+            clearTimeout(timer);
+            resolve(line);
+          },
+        };
         const timer = setTimeout(() => {
           watchers.delete(watcher);
-          reject(new Error(`${options.name} printed no line matching ${pattern} within ${timeoutMs} ms; last lines:\n${handle.tail()}`));
+          reject(
+            new Error(
+              `${options.name} printed no line matching ${pattern} within ${timeoutMs} ms; last lines:\n${handle.tail()}`,
+            ),
+          );
         }, timeoutMs);
         watchers.add(watcher);
         void exited.then((status) => {
           if (!watchers.has(watcher)) return;
           watchers.delete(watcher);
           clearTimeout(timer);
-          reject(new Error(`${options.name} exited (${JSON.stringify(status)}) before printing ${pattern}; last lines:\n${handle.tail()}`));
+          reject(
+            new Error(
+              `${options.name} exited (${JSON.stringify(status)}) before printing ${pattern}; last lines:\n${handle.tail()}`,
+            ),
+          );
         });
       });
     },
@@ -160,18 +174,31 @@ export interface ScriptResult {
 }
 
 /** Runs a command to completion (e.g. `bash scripts/kafka.sh start`); never throws on a non-zero exit. */
-export function runCommand(file: string, args: string[], options: { env?: Record<string, string>; timeoutMs?: number; cwd?: string } = {}): Promise<ScriptResult> {
+export function runCommand(
+  file: string,
+  args: string[],
+  options: { env?: Record<string, string>; timeoutMs?: number; cwd?: string } = {},
+): Promise<ScriptResult> {
   return new Promise((resolve) => {
-    execFile(file, args, {
-      cwd: options.cwd ?? REPO_ROOT,
-      env: { ...process.env, ...options.env },
-      timeout: options.timeoutMs ?? 120_000,
-      killSignal: 'SIGKILL',
-      maxBuffer: 16 * 1024 * 1024,
-    }, (error, stdout, stderr) => {
-      const code = error ? (typeof (error as { code?: unknown }).code === 'number' ? (error as { code: number }).code : -1) : 0;
-      resolve({ code, stdout: String(stdout), stderr: String(stderr) });
-    });
+    execFile(
+      file,
+      args,
+      {
+        cwd: options.cwd ?? REPO_ROOT,
+        env: { ...process.env, ...options.env },
+        timeout: options.timeoutMs ?? 120_000,
+        killSignal: 'SIGKILL',
+        maxBuffer: 16 * 1024 * 1024,
+      },
+      (error, stdout, stderr) => {
+        const code = error
+          ? typeof (error as { code?: unknown }).code === 'number'
+            ? (error as { code: number }).code
+            : -1
+          : 0;
+        resolve({ code, stdout: String(stdout), stderr: String(stderr) });
+      },
+    );
   });
 }
 

@@ -6,7 +6,10 @@ import { AppModule } from './app.module';
 import { configureHttp } from './http/configure-http';
 
 /** Builds the HTTP application; shared by main.ts and the e2e tests so both run the same wiring. */
-export async function createApiApp(config: LedgerConfig, options: { logger?: LogLevel[] } = {}): Promise<INestApplication> {
+export async function createApiApp(
+  config: LedgerConfig,
+  options: { logger?: LogLevel[] } = {},
+): Promise<INestApplication> {
   // bodyParser off: Nest's express.json() would parse amounts into floats before ours sees them.
   const app = await NestFactory.create(AppModule.forRoot(config), {
     bodyParser: false,

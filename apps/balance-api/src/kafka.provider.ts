@@ -7,5 +7,6 @@ export const KAFKA = Symbol('KAFKA');
 export const kafkaProvider: Provider = {
   provide: KAFKA,
   inject: [LEDGER_CONFIG],
-  useFactory: (config: LedgerConfig) => createKafka({ brokers: config.kafkaBrokers, clientId: `${config.kafkaClientId}-api` }),
+  useFactory: (config: LedgerConfig) =>
+    createKafka({ brokers: config.kafkaBrokers, clientId: `${config.kafkaClientId}-api` }),
 };

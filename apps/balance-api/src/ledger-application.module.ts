@@ -48,7 +48,15 @@ const providers: Provider[] = [
       config: LedgerConfig,
       clock: Clock,
       ids: IdGenerator,
-    ) => new LedgerCommands({ handler, queries, readYourWrites, readYourWritesTimeoutMs: config.readYourWritesTimeoutMs, clock, ids }),
+    ) =>
+      new LedgerCommands({
+        handler,
+        queries,
+        readYourWrites,
+        readYourWritesTimeoutMs: config.readYourWritesTimeoutMs,
+        clock,
+        ids,
+      }),
   },
 ];
 

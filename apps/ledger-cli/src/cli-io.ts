@@ -17,7 +17,8 @@ export function parseOptions(args: string[], known: { values: string[]; flags: s
   for (let i = 0; i < args.length; i++) {
     const name = args[i].replace(/^--/, '');
     if (known.flags.includes(name) && args[i].startsWith('--')) options.set(name, 'true');
-    else if (known.values.includes(name) && args[i].startsWith('--') && args[i + 1] !== undefined) options.set(name, args[++i]);
+    else if (known.values.includes(name) && args[i].startsWith('--') && args[i + 1] !== undefined)
+      options.set(name, args[++i]);
     else throw new UsageError(`unknown or incomplete option "${args[i]}"`);
   }
   return options;
@@ -26,7 +27,8 @@ export function parseOptions(args: string[], known: { values: string[]; flags: s
 export function positiveInt(options: Map<string, string>, name: string, fallback: number): number {
   const raw = options.get(name);
   if (raw === undefined) return fallback;
-  if (!/^\d+$/.test(raw) || Number(raw) < 1) throw new UsageError(`--${name} must be a positive whole number, got "${raw}"`);
+  if (!/^\d+$/.test(raw) || Number(raw) < 1)
+    throw new UsageError(`--${name} must be a positive whole number, got "${raw}"`);
   return Number(raw);
 }
 

@@ -11,7 +11,8 @@ describe('ledger-cli usage', () => {
   it.each(['--help', '-h', 'help'])('lists every command on %s and exits 0', async (flag) => {
     const { code, stdout } = await cli(flag);
     expect(code).toBe(0);
-    for (const command of ['migrate', 'rebuild', 'verify', 'help']) expect(stdout).toMatch(new RegExp(`^  ${command}\\b`, 'm'));
+    for (const command of ['migrate', 'rebuild', 'verify', 'help'])
+      expect(stdout).toMatch(new RegExp(`^  ${command}\\b`, 'm'));
   });
 
   it('refuses an unknown command with the usage and exit code 2', async () => {
@@ -22,7 +23,9 @@ describe('ledger-cli usage', () => {
 
   it('refuses an unknown or malformed option before touching any database', async () => {
     expect((await cli('rebuild', '--force')).stderr).toMatch(/^unknown or incomplete option "--force"/);
-    expect((await cli('verify', '--batch-size', '0')).stderr).toMatch(/^--batch-size must be a positive whole number, got "0"/);
+    expect((await cli('verify', '--batch-size', '0')).stderr).toMatch(
+      /^--batch-size must be a positive whole number, got "0"/,
+    );
     expect((await cli('rebuild', '--batch-size')).code).toBe(2);
   });
 });

@@ -19,7 +19,9 @@ export interface LedgerContext {
  */
 export function openLedger(config: LedgerConfig): LedgerContext {
   if (config.eventStore === 'eventstoredb') {
-    throw new Error('EVENT_STORE=eventstoredb: the EventStoreDB adapter is not part of this build yet; use EVENT_STORE=postgres');
+    throw new Error(
+      'EVENT_STORE=eventstoredb: the EventStoreDB adapter is not part of this build yet; use EVENT_STORE=postgres',
+    );
   }
   const pool = createPool(config.databaseUrl, { max: 4, application_name: 'ledger-cli' });
   const store = new PostgresEventStore(pool, config.databaseUrl);
@@ -28,7 +30,10 @@ export function openLedger(config: LedgerConfig): LedgerContext {
     hrefBase: tmf654V2Base(config.publicBaseUrl),
   });
   return {
-    config, pool, store, projection,
+    config,
+    pool,
+    store,
+    projection,
     async close() {
       await store.close();
       await pool.end();

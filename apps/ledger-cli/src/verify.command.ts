@@ -9,10 +9,14 @@ export async function verifyCommand(args: string[], io: CliIo): Promise<number> 
   const progress = new ProgressPrinter('verify', 'checkpoint', io.stderr);
   try {
     const result = await verifyReadModel({
-      store: ledger.store, databaseUrl: ledger.config.databaseUrl, batchSize: positiveInt(options, 'batch-size', 5000),
+      store: ledger.store,
+      databaseUrl: ledger.config.databaseUrl,
+      batchSize: positiveInt(options, 'batch-size', 5000),
       onProgress: (p) => progress.report({ events: p.events, position: p.position, goal: p.target }),
     });
-    io.stderr(`verify: folded ${formatCount(result.events)} events up to v${result.version}'s checkpoint ${formatPosition(result.checkpoint)}`);
+    io.stderr(
+      `verify: folded ${formatCount(result.events)} events up to v${result.version}'s checkpoint ${formatPosition(result.checkpoint)}`,
+    );
     for (const difference of result.differences) io.stdout(formatDifference(difference));
     const n = result.differences.length;
     io.stdout(`${formatCount(n)} difference${n === 1 ? '' : 's'}`);

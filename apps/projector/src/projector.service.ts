@@ -63,8 +63,10 @@ export class ProjectorService implements OnApplicationBootstrap, OnApplicationSh
       const lag = await measureProjectionLag(this.pool, this.store, { modelVersion });
       if (lag.eventsBehind === 0 && lag.outboxBacklog === 0) return;
       const atLeast = (capped: boolean) => (capped ? '≥' : '');
-      this.logger.log(`lag: ${atLeast(lag.eventsBehindCapped)}${lag.eventsBehind} events (${lag.secondsBehind} s); `
-        + `outbox: ${atLeast(lag.outboxBacklogCapped)}${lag.outboxBacklog} rows (oldest ${lag.oldestOutboxAgeSeconds} s)`);
+      this.logger.log(
+        `lag: ${atLeast(lag.eventsBehindCapped)}${lag.eventsBehind} events (${lag.secondsBehind} s); ` +
+          `outbox: ${atLeast(lag.outboxBacklogCapped)}${lag.outboxBacklog} rows (oldest ${lag.oldestOutboxAgeSeconds} s)`,
+      );
     } catch (error) {
       this.logger.warn(`lag not measured: ${String(error)}`);
     }
@@ -86,7 +88,11 @@ export class ProjectorService implements OnApplicationBootstrap, OnApplicationSh
   }
 
   status() {
-    return { projectionLock: this.runner?.holdsLock ?? false, relayLock: this.relayLock.held, checkpoint: this.runner?.checkpoint };
+    return {
+      projectionLock: this.runner?.holdsLock ?? false,
+      relayLock: this.relayLock.held,
+      checkpoint: this.runner?.checkpoint,
+    };
   }
 
   async onApplicationShutdown(): Promise<void> {

@@ -18,7 +18,11 @@ export type {
 export { adjustBalanceCommand, openBucketCommand, topupBalanceCommand } from './commands/command-mappers';
 export { type BucketCandidates, type BucketTarget, targetBucket } from './commands/bucket-targeting';
 export { IdempotencyConflict, fingerprint, previousOutcome } from './commands/idempotency';
-export { BucketCommandHandler, type BucketCommandHandlerOptions, MAX_ATTEMPTS } from './commands/bucket-command.handler';
+export {
+  BucketCommandHandler,
+  type BucketCommandHandlerOptions,
+  MAX_ATTEMPTS,
+} from './commands/bucket-command.handler';
 export { type CreatedKind, createdId, createdResource } from './commands/command-answer';
 export { LedgerCommands, type LedgerCommandsOptions, type ReadYourWrites } from './commands/ledger-commands';
 export { KeyedQueue } from './commands/keyed-queue';

@@ -22,7 +22,10 @@ export interface LedgerConfig {
 }
 
 export class ConfigError extends Error {
-  constructor(readonly variable: string, problem: string) {
+  constructor(
+    readonly variable: string,
+    problem: string,
+  ) {
     super(`Invalid configuration: ${variable} ${problem}`);
     this.name = 'ConfigError';
   }
@@ -60,7 +63,10 @@ function url(env: Env, name: string, fallback: string, protocols: string[]): str
 
 function brokers(env: Env): string[] {
   const raw = str(env, 'KAFKA_BROKERS', '127.0.0.1:9092');
-  const list = raw.split(',').map((b) => b.trim()).filter(Boolean);
+  const list = raw
+    .split(',')
+    .map((b) => b.trim())
+    .filter(Boolean);
   const bad = list.find((b) => !/^[A-Za-z0-9.\-_[\]:]+:\d{1,5}$/.test(b));
   if (list.length === 0 || bad !== undefined) {
     throw new ConfigError('KAFKA_BROKERS', `must be a comma-separated list of host:port, got "${raw}"`);
@@ -86,7 +92,10 @@ function eventStore(env: Env): { kind: EventStoreKind; connection: string | unde
     throw new ConfigError('EVENTSTORE_CONNECTION_STRING', 'is required when EVENT_STORE=eventstoredb');
   }
   if (connection !== undefined && !/^esdb(\+discover)?:\/\//.test(connection)) {
-    throw new ConfigError('EVENTSTORE_CONNECTION_STRING', `must start with esdb:// or esdb+discover://, got "${connection}"`);
+    throw new ConfigError(
+      'EVENTSTORE_CONNECTION_STRING',
+      `must start with esdb:// or esdb+discover://, got "${connection}"`,
+    );
   }
   return { kind, connection };
 }
@@ -108,7 +117,13 @@ export function loadConfig(env: Env = process.env): LedgerConfig {
       bucketState: topicName(env, 'KAFKA_TOPIC_BUCKET_STATE', 'ledger.bucket-state.v1'),
       balanceEvents: topicName(env, 'KAFKA_TOPIC_BALANCE_EVENTS', 'ledger.balance-events.v1'),
       partitions: int(env, 'KAFKA_TOPIC_PARTITIONS', 6, 1, 1000),
-      eventsRetentionMs: int(env, 'KAFKA_EVENTS_RETENTION_MS', 7 * 24 * 3600 * 1000, 60_000, 10 * 365 * 24 * 3600 * 1000),
+      eventsRetentionMs: int(
+        env,
+        'KAFKA_EVENTS_RETENTION_MS',
+        7 * 24 * 3600 * 1000,
+        60_000,
+        10 * 365 * 24 * 3600 * 1000,
+      ),
     },
     readYourWritesTimeoutMs: int(env, 'READ_YOUR_WRITES_TIMEOUT_MS', 3000, 0, 60_000),
     requestBodyLimit: str(env, 'REQUEST_BODY_LIMIT', '64kb'),

@@ -19,7 +19,12 @@ export {
   StringField,
   StringMapField,
 } from './validation/field.decorators';
-export { type FieldError, type FieldErrorCode, flattenValidationErrors, validationErrorBody } from './validation/validation-errors';
+export {
+  type FieldError,
+  type FieldErrorCode,
+  flattenValidationErrors,
+  validationErrorBody,
+} from './validation/validation-errors';
 export {
   BUCKET_STATUSES,
   type BucketStatus,

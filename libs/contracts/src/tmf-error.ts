@@ -21,17 +21,29 @@ export class TmfErrorDto implements TmfError {
   @ApiProperty({ example: 'Invalid field value', description: 'Short explanation that can be shown to a user' })
   reason!: string;
 
-  @ApiPropertyOptional({ example: 'amount.units should not be empty', description: 'Details naming the offending field' })
+  @ApiPropertyOptional({
+    example: 'amount.units should not be empty',
+    description: 'Details naming the offending field',
+  })
   message?: string;
 
   @ApiProperty({ example: '400', description: 'HTTP status code, as a string' })
   status!: string;
 
-  @ApiPropertyOptional({ example: 'https://example.com/docs/errors#INVALID_FIELD', description: 'URI documenting the error' })
+  @ApiPropertyOptional({
+    example: 'https://example.com/docs/errors#INVALID_FIELD',
+    description: 'URI documenting the error',
+  })
   referenceError?: string;
 }
 
-export function tmfError(status: number, code: string, reason: string, message?: string, referenceError?: string): TmfError {
+export function tmfError(
+  status: number,
+  code: string,
+  reason: string,
+  message?: string,
+  referenceError?: string,
+): TmfError {
   const body: TmfError = { code, reason, status: String(status) };
   if (message !== undefined) body.message = message;
   if (referenceError !== undefined) body.referenceError = referenceError;

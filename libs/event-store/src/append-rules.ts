@@ -17,7 +17,11 @@ export function validateExpectedRevision(expected: ExpectedRevision): void {
 }
 
 /** EventStoreDB's rules; `current` is the stream's last revision. */
-export function assertExpectedRevision(stream: string, expected: ExpectedRevision, current: bigint | 'no_stream'): void {
+export function assertExpectedRevision(
+  stream: string,
+  expected: ExpectedRevision,
+  current: bigint | 'no_stream',
+): void {
   const satisfied =
     expected === 'any' ||
     (expected === 'no_stream' && current === 'no_stream') ||

@@ -15,7 +15,8 @@ import { EventStoreDbEventStore } from './eventstoredb/eventstoredb-event-store'
       inject: [LEDGER_CONFIG, PG_POOL],
       useFactory: (config: LedgerConfig, pool: Pool): EventStore => {
         if (config.eventStore === 'eventstoredb') {
-          if (!config.eventStoreConnectionString) throw new Error('EVENT_STORE=eventstoredb needs EVENTSTORE_CONNECTION_STRING');
+          if (!config.eventStoreConnectionString)
+            throw new Error('EVENT_STORE=eventstoredb needs EVENTSTORE_CONNECTION_STRING');
           return EventStoreDbEventStore.fromConnectionString(config.eventStoreConnectionString);
         }
         return new PostgresEventStore(pool, config.databaseUrl);

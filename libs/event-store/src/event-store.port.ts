@@ -90,7 +90,12 @@ export interface Subscription {
 }
 
 export interface EventStore {
-  append(stream: string, events: NewEvent[], expected: ExpectedRevision, options?: AppendOptions): Promise<AppendResult>;
+  append(
+    stream: string,
+    events: NewEvent[],
+    expected: ExpectedRevision,
+    options?: AppendOptions,
+  ): Promise<AppendResult>;
   readStream(stream: string, options?: ReadStreamOptions): Promise<ReadStreamResult>;
   /** Events strictly after `from`, in global order. */
   readAll(from: Position | 'start', batchSize: number): Promise<RecordedEvent[]>;

@@ -10,7 +10,9 @@ export type ChainedEvent = Omit<RecordedEvent, 'position'>;
 export type UnchainedEvent = Omit<ChainedEvent, 'metadata'> & {
   metadata: EventMetadataInput & { recordedAt: string; schemaVersion: number };
 };
-type HashInput = Omit<ChainedEvent, 'metadata'> & { metadata: EventMetadataInput & { prevHash: string; hash?: string } };
+type HashInput = Omit<ChainedEvent, 'metadata'> & {
+  metadata: EventMetadataInput & { prevHash: string; hash?: string };
+};
 
 export type StreamVerification = { ok: true; count: number } | { ok: false; brokenAt: bigint; reason: string };
 
@@ -29,9 +31,15 @@ export function hashEvent(event: HashInput): string {
  * members' canonical JSON, keys in canonical order: exactly canonicalJson of the whole object,
  * without serialising data and metadata a second time (the spec checks the two agree).
  */
-function hashOf(event: { id: string; type: string; stream: string; revision: bigint }, dataJson: string, metadataJson: string, prevHash: string): string {
-  const canonical = `{"data":${dataJson},"id":${canonicalJson(event.id)},"metadata":${metadataJson},`
-    + `"revision":${canonicalJson(event.revision.toString())},"stream":${canonicalJson(event.stream)},"type":${canonicalJson(event.type)}}`;
+function hashOf(
+  event: { id: string; type: string; stream: string; revision: bigint },
+  dataJson: string,
+  metadataJson: string,
+  prevHash: string,
+): string {
+  const canonical =
+    `{"data":${dataJson},"id":${canonicalJson(event.id)},"metadata":${metadataJson},` +
+    `"revision":${canonicalJson(event.revision.toString())},"stream":${canonicalJson(event.stream)},"type":${canonicalJson(event.type)}}`;
   return digest('sha256', `${prevHash}${canonical}`, 'hex');
 }
 
@@ -69,8 +77,12 @@ export function linkEvents(prevHash: string, events: UnchainedEvent[]): LinkedEv
 /** linkEvents, parsed back into events: exactly what every store reads back (JSON values only). */
 export function chainEvents(prevHash: string, events: UnchainedEvent[]): ChainedEvent[] {
   return linkEvents(prevHash, events).map((e) => ({
-    id: e.id, type: e.type, stream: e.stream, revision: e.revision,
-    data: JSON.parse(e.data) as ChainedEvent['data'], metadata: JSON.parse(e.metadata) as EventMetadata,
+    id: e.id,
+    type: e.type,
+    stream: e.stream,
+    revision: e.revision,
+    data: JSON.parse(e.data) as ChainedEvent['data'],
+    metadata: JSON.parse(e.metadata) as EventMetadata,
   }));
 }
 

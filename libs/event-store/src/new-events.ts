@@ -44,12 +44,14 @@ export function validateAppend(stream: string, events: NewEvent[]): void {
   if (typeof stream !== 'string' || stream.length === 0) throw new TypeError('stream name must be a non-empty string');
   const ids = new Set<string>();
   for (const event of events) {
-    if (typeof event.type !== 'string' || event.type.length === 0) throw new TypeError('event type must be a non-empty string');
+    if (typeof event.type !== 'string' || event.type.length === 0)
+      throw new TypeError('event type must be a non-empty string');
     if (event.data === null || typeof event.data !== 'object' || Array.isArray(event.data)) {
       throw new TypeError(`event data of "${event.type}" must be a JSON object`);
     }
     if (event.id !== undefined && !isUuid(event.id)) throw new TypeError(`event id "${event.id}" is not a UUID`);
-    if (event.id !== undefined && ids.has(event.id.toLowerCase())) throw new TypeError(`event id "${event.id}" appears twice`);
+    if (event.id !== undefined && ids.has(event.id.toLowerCase()))
+      throw new TypeError(`event id "${event.id}" appears twice`);
     if (event.id !== undefined) ids.add(event.id.toLowerCase());
   }
 }

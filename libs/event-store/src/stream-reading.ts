@@ -13,9 +13,11 @@ export interface StreamRange {
 /** One interpretation of readStream's options for every adapter. */
 export function streamRange(options: ReadStreamOptions = {}): StreamRange {
   const direction = options.direction ?? 'forwards';
-  if (direction !== 'forwards' && direction !== 'backwards') throw new RangeError(`invalid direction ${String(direction)}`);
+  if (direction !== 'forwards' && direction !== 'backwards')
+    throw new RangeError(`invalid direction ${String(direction)}`);
   const { maxCount } = options;
-  if (maxCount !== undefined && (!Number.isInteger(maxCount) || maxCount < 1)) throw new RangeError('maxCount must be a positive integer');
+  if (maxCount !== undefined && (!Number.isInteger(maxCount) || maxCount < 1))
+    throw new RangeError('maxCount must be a positive integer');
   const from = options.from ?? (direction === 'forwards' ? 'start' : 'end');
   if (typeof from === 'bigint' && from < 0n) throw new RangeError('from must be a revision >= 0');
   if (from === 'end') return { direction, from: undefined, maxCount, empty: direction === 'forwards' };
@@ -27,9 +29,10 @@ export function selectStreamEvents(events: RecordedEvent[], options: ReadStreamO
   const range = streamRange(options);
   if (range.empty) return [];
   const { from } = range;
-  const selected = range.direction === 'forwards'
-    ? events.filter((event) => from === undefined || event.revision >= from)
-    : events.filter((event) => from === undefined || event.revision <= from).reverse();
+  const selected =
+    range.direction === 'forwards'
+      ? events.filter((event) => from === undefined || event.revision >= from)
+      : events.filter((event) => from === undefined || event.revision <= from).reverse();
   return range.maxCount === undefined ? selected : selected.slice(0, range.maxCount);
 }
 

@@ -22,7 +22,12 @@ function history(...commands: BucketCommand[]): Step[] {
   });
   for (const domainEvent of events) {
     const data = domainEvent.data as unknown as Record<string, unknown>;
-    const event: ViewEvent = { id: `event-${steps.length + 1}`, type: domainEvent.type, data, metadata: { recordedAt: NOW } };
+    const event: ViewEvent = {
+      id: `event-${steps.length + 1}`,
+      type: domainEvent.type,
+      data,
+      metadata: { recordedAt: NOW },
+    };
     const topupId = data.topupId as string | undefined;
     const step = { event, bucket, topup: topupId ? topups.get(topupId) : undefined };
     steps.push(step);
@@ -33,10 +38,16 @@ function history(...commands: BucketCommand[]): Step[] {
   return steps;
 }
 
-const open = (bucketId: string) => command('OpenBucket', {
-  bucketId, name: 'Main', product: [{ id: 'p-1' }], partyAccount: { id: 'acc-1' }, relatedParty: [{ id: 'cust-1', role: 'customer' }],
-  amount: qty('100.5'), validFor: VALID_FOR,
-});
+const open = (bucketId: string) =>
+  command('OpenBucket', {
+    bucketId,
+    name: 'Main',
+    product: [{ id: 'p-1' }],
+    partyAccount: { id: 'acc-1' },
+    relatedParty: [{ id: 'cust-1', role: 'customer' }],
+    amount: qty('100.5'),
+    validFor: VALID_FOR,
+  });
 
 /** Every event type the decider produces, on one bucket and on one a topup opened. */
 const EVERYTHING = [
@@ -50,7 +61,9 @@ const EVERYTHING = [
     command('ChangeBucketStatus', { bucketId: 'b-1', status: 'suspended', reason: 'fraud check' }),
     command('DeleteBucket', { bucketId: 'b-1' }),
   ),
-  ...history(command('TopupBalance', { topupId: 't-3', bucketId: 'b-2', openIfMissing: true, amount: qty('3', 'SMS') })),
+  ...history(
+    command('TopupBalance', { topupId: 't-3', bucketId: 'b-2', openIfMissing: true, amount: qty('3', 'SMS') }),
+  ),
 ];
 
 /** An amount as documents hold it: canonical decimal text. */
@@ -66,8 +79,17 @@ describe('the ledger views', () => {
   describe('when a bucket is opened with 100.5 EUR', () => {
     it('writes the bucket from the event alone and records its creation with the opening amount', () => {
       const change = fold(stepOf('BucketOpened'));
-      expect(change.bucket).toEqual({ deleted: false, doc: expect.objectContaining({ id: 'b-1', amount: eur('100.5'), status: 'active' }) });
-      expect(change.activity).toMatchObject({ id: 'event-1', date: NOW, type: 'bucketCreation', amount: eur('100.5'), product: { id: 'p-1' } });
+      expect(change.bucket).toEqual({
+        deleted: false,
+        doc: expect.objectContaining({ id: 'b-1', amount: eur('100.5'), status: 'active' }),
+      });
+      expect(change.activity).toMatchObject({
+        id: 'event-1',
+        date: NOW,
+        type: 'bucketCreation',
+        amount: eur('100.5'),
+        product: { id: 'p-1' },
+      });
     });
   });
 
@@ -75,8 +97,16 @@ describe('the ledger views', () => {
     it('a confirmation sets the balance to the amount after it and marks the topup confirmed', () => {
       const change = fold(stepOf('BalanceToppedUp'));
       expect(change.bucket?.doc.amount).toEqual(eur('150.5'));
-      expect(change.topup).toEqual({ id: 't-1', doc: expect.objectContaining({ status: 'confirmed', confirmationDate: NOW }) });
-      expect(change.activity).toMatchObject({ type: 'topup', amount: eur('50'), amountBefore: eur('100.5'), amountAfter: eur('150.5') });
+      expect(change.topup).toEqual({
+        id: 't-1',
+        doc: expect.objectContaining({ status: 'confirmed', confirmationDate: NOW }),
+      });
+      expect(change.activity).toMatchObject({
+        type: 'topup',
+        amount: eur('50'),
+        amountBefore: eur('100.5'),
+        amountAfter: eur('150.5'),
+      });
     });
   });
 
@@ -93,7 +123,10 @@ describe('the ledger views', () => {
     it('sets the balance to the amount after and writes the adjustment without the before and after amounts', () => {
       const change = fold(stepOf('BalanceAdjusted'));
       expect(change.bucket?.doc.amount).toEqual(eur('130.25'));
-      expect(change.adjustment).toEqual({ id: 'a-1', doc: expect.objectContaining({ amount: eur('-20.25'), bucket: { id: 'b-1' } }) });
+      expect(change.adjustment).toEqual({
+        id: 'a-1',
+        doc: expect.objectContaining({ amount: eur('-20.25'), bucket: { id: 'b-1' } }),
+      });
       expect(change.adjustment?.doc).not.toHaveProperty('amountAfter');
     });
   });
@@ -124,8 +157,10 @@ describe('foldResources', () => {
   it('agrees with foldEvent minus the activity row for every event type', () => {
     for (const step of EVERYTHING) {
       const { activity: _activity, ...resources } = fold(step);
-      expect({ type: step.event.type, resources: foldResources(step.bucket, step.event, step.topup) })
-        .toEqual({ type: step.event.type, resources });
+      expect({ type: step.event.type, resources: foldResources(step.bucket, step.event, step.topup) }).toEqual({
+        type: step.event.type,
+        resources,
+      });
     }
   });
 });

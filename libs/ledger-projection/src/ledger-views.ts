@@ -48,9 +48,19 @@ function negate(q: QuantityData): QuantityData {
 
 function openBucket(d: BucketOpenedData): Doc {
   return withoutUndefined({
-    id: d.bucketId, type: d.type, name: d.name, description: d.description, partyAccount: d.partyAccount,
-    product: d.product, realizingResource: d.realizingResource, relatedParty: d.relatedParty,
-    amount: d.amount, reservedAmount: d.reservedAmount, creditLimit: d.creditLimit, status: d.status, validFor: d.validFor,
+    id: d.bucketId,
+    type: d.type,
+    name: d.name,
+    description: d.description,
+    partyAccount: d.partyAccount,
+    product: d.product,
+    realizingResource: d.realizingResource,
+    relatedParty: d.relatedParty,
+    amount: d.amount,
+    reservedAmount: d.reservedAmount,
+    creditLimit: d.creditLimit,
+    status: d.status,
+    validFor: d.validFor,
   });
 }
 
@@ -60,8 +70,14 @@ function topupDoc(d: TopupRequestedData): Doc {
 }
 
 function adjustmentDoc(d: BalanceAdjustedData): Doc {
-  const { adjustmentId, bucketId, amountBefore: _b, amountAfter: _a, schemaVersion: _v, ...fields } =
-    d as BalanceAdjustedData & { schemaVersion?: number };
+  const {
+    adjustmentId,
+    bucketId,
+    amountBefore: _b,
+    amountAfter: _a,
+    schemaVersion: _v,
+    ...fields
+  } = d as BalanceAdjustedData & { schemaVersion?: number };
   return withoutUndefined({ id: adjustmentId, ...fields, bucket: { id: bucketId } });
 }
 
@@ -98,14 +114,18 @@ export function foldResources(bucket: Doc | undefined, event: ResourceEvent, top
     case 'BalanceToppedUp': {
       const d = data as unknown as BalanceToppedUpData;
       const doc = { ...bucket, amount: d.amountAfter };
-      return { bucket: { doc, deleted: false },
-        topup: { id: d.topupId, doc: { ...topup, status: 'confirmed', confirmationDate: d.confirmationDate } } };
+      return {
+        bucket: { doc, deleted: false },
+        topup: { id: d.topupId, doc: { ...topup, status: 'confirmed', confirmationDate: d.confirmationDate } },
+      };
     }
     case 'TopupCancelled': {
       const d = data as unknown as TopupCancelledData;
       const doc = d.reversal ? { ...bucket, amount: d.reversal.amountAfter } : { ...bucket };
-      return { bucket: { doc, deleted: false },
-        topup: { id: d.topupId, doc: { ...topup, status: 'cancelled', statusChangeDate: d.cancellationDate } } };
+      return {
+        bucket: { doc, deleted: false },
+        topup: { id: d.topupId, doc: { ...topup, status: 'cancelled', statusChangeDate: d.cancellationDate } },
+      };
     }
     case 'BalanceAdjusted': {
       const d = data as unknown as BalanceAdjustedData;
@@ -136,18 +156,34 @@ function activityFields(event: ResourceEvent, doc: Doc | undefined): Doc {
     }
     case 'BalanceToppedUp': {
       const d = data as unknown as BalanceToppedUpData;
-      return { type: 'topup', action: { id: d.topupId }, amount: d.amount, amountBefore: d.amountBefore, amountAfter: d.amountAfter };
+      return {
+        type: 'topup',
+        action: { id: d.topupId },
+        amount: d.amount,
+        amountBefore: d.amountBefore,
+        amountAfter: d.amountAfter,
+      };
     }
     case 'TopupCancelled': {
       const d = data as unknown as TopupCancelledData;
       const reversal = d.reversal
-        ? { amount: negate(d.reversal.amount), amountBefore: d.reversal.amountBefore, amountAfter: d.reversal.amountAfter }
+        ? {
+            amount: negate(d.reversal.amount),
+            amountBefore: d.reversal.amountBefore,
+            amountAfter: d.reversal.amountAfter,
+          }
         : {};
       return { type: 'topupCancellation', action: { id: d.topupId }, ...reversal };
     }
     case 'BalanceAdjusted': {
       const d = data as unknown as BalanceAdjustedData;
-      return { type: 'adjustment', action: { id: d.adjustmentId }, amount: d.amount, amountBefore: d.amountBefore, amountAfter: d.amountAfter };
+      return {
+        type: 'adjustment',
+        action: { id: d.adjustmentId },
+        amount: d.amount,
+        amountBefore: d.amountBefore,
+        amountAfter: d.amountAfter,
+      };
     }
     case 'BucketStatusChanged': {
       const d = data as unknown as BucketStatusChangedData;

@@ -7,7 +7,14 @@ import { Doc, foldEvent } from './ledger-views';
 /** Every versioned table of the ledger read model; a version's rows are those with its model_version. */
 export const READ_MODEL_TABLES = ['rm_buckets', 'rm_topups', 'rm_adjustments', 'rm_balance_activity'] as const;
 
-interface Row { id: string; revision: bigint; doc: Doc; deleted: boolean; createdAt: string; updatedAt: string }
+interface Row {
+  id: string;
+  revision: bigint;
+  doc: Doc;
+  deleted: boolean;
+  createdAt: string;
+  updatedAt: string;
+}
 
 export interface LedgerProjectionOptions {
   topics: { bucketState: string; balanceEvents: string };
@@ -51,7 +58,12 @@ export class LedgerProjection implements Projection {
     const buckets = await this.load(ctx, memory.buckets, 'rm_buckets', existing(events, bucketOf, 'BucketOpened'));
     // Events a bucket row has already seen are skipped below; the topups to read are those of the others.
     const fresh = events.filter((e) => !((buckets.get(bucketOf(e))?.revision ?? -1n) >= e.revision));
-    const topups = await this.load(ctx, memory.topups, 'rm_topups', existing(fresh, (e) => (e.data as { topupId?: string }).topupId, 'TopupRequested'));
+    const topups = await this.load(
+      ctx,
+      memory.topups,
+      'rm_topups',
+      existing(fresh, (e) => (e.data as { topupId?: string }).topupId, 'TopupRequested'),
+    );
     const rows: BatchRows = { buckets: [], topups: [], adjustments: [], activity: [], outbox: [] };
     const touchedBuckets = new Set<string>();
     const touchedTopups = new Set<string>();
@@ -63,39 +75,89 @@ export class LedgerProjection implements Projection {
       const change = foldEvent(current?.doc, event, topupId ? topups.get(topupId)?.doc : undefined);
       const at = event.metadata.recordedAt;
       if (change.bucket) {
-        buckets.set(bucketId, { id: bucketId, revision: event.revision, doc: change.bucket.doc, deleted: change.bucket.deleted, createdAt: current?.createdAt ?? at, updatedAt: at });
+        buckets.set(bucketId, {
+          id: bucketId,
+          revision: event.revision,
+          doc: change.bucket.doc,
+          deleted: change.bucket.deleted,
+          createdAt: current?.createdAt ?? at,
+          updatedAt: at,
+        });
         touchedBuckets.add(bucketId);
       }
       if (change.topup) {
         const createdAt = topups.get(change.topup.id)?.createdAt ?? at;
-        topups.set(change.topup.id, { id: change.topup.id, revision: event.revision, doc: change.topup.doc, deleted: false, createdAt, updatedAt: at });
+        topups.set(change.topup.id, {
+          id: change.topup.id,
+          revision: event.revision,
+          doc: change.topup.doc,
+          deleted: false,
+          createdAt,
+          updatedAt: at,
+        });
         touchedTopups.add(change.topup.id);
       }
       // Adjustments are written once, when created; no later event changes one.
       if (change.adjustment) {
-        rows.adjustments.push({ id: change.adjustment.id, bucketId, revision: event.revision.toString(), doc: change.adjustment.doc, createdAt: at });
+        rows.adjustments.push({
+          id: change.adjustment.id,
+          bucketId,
+          revision: event.revision.toString(),
+          doc: change.adjustment.doc,
+          createdAt: at,
+        });
       }
       const commitPos = event.position.commit.toString();
       const preparePos = event.position.prepare.toString();
-      rows.activity.push({ id: event.id, bucketId, revision: event.revision.toString(), doc: change.activity, occurredAt: at, commitPos, preparePos });
+      rows.activity.push({
+        id: event.id,
+        bucketId,
+        revision: event.revision.toString(),
+        doc: change.activity,
+        occurredAt: at,
+        commitPos,
+        preparePos,
+      });
       if (ctx.publish(event)) {
-        rows.outbox.push({ commit_pos: commitPos, prepare_pos: preparePos, ...outboxEntry(event, buckets.get(bucketId), change.activity, this.options.hrefBase) });
+        rows.outbox.push({
+          commit_pos: commitPos,
+          prepare_pos: preparePos,
+          ...outboxEntry(event, buckets.get(bucketId), change.activity, this.options.hrefBase),
+        });
       }
     }
     for (const id of touchedBuckets) {
       const b = buckets.get(id) as Row;
       memory.buckets.set(id, b);
-      rows.buckets.push({ id, revision: b.revision.toString(), doc: b.doc, deleted: b.deleted, createdAt: b.createdAt, updatedAt: b.updatedAt });
+      rows.buckets.push({
+        id,
+        revision: b.revision.toString(),
+        doc: b.doc,
+        deleted: b.deleted,
+        createdAt: b.createdAt,
+        updatedAt: b.updatedAt,
+      });
     }
     for (const id of touchedTopups) {
       const t = topups.get(id) as Row;
       memory.topups.set(id, t);
-      rows.topups.push({ id, bucketId: (t.doc.bucket as { id: string }).id, revision: t.revision.toString(), doc: t.doc, createdAt: t.createdAt });
+      rows.topups.push({
+        id,
+        bucketId: (t.doc.bucket as { id: string }).id,
+        revision: t.revision.toString(),
+        doc: t.doc,
+        createdAt: t.createdAt,
+      });
     }
     return {
       fn: 'ledger_project_batch',
-      args: [JSON.stringify(rows.buckets), JSON.stringify(rows.topups), JSON.stringify(rows.adjustments),
-        JSON.stringify(rows.activity), JSON.stringify(rows.outbox)],
+      args: [
+        JSON.stringify(rows.buckets),
+        JSON.stringify(rows.topups),
+        JSON.stringify(rows.adjustments),
+        JSON.stringify(rows.activity),
+        JSON.stringify(rows.outbox),
+      ],
     };
   }
 
@@ -113,7 +175,12 @@ export class LedgerProjection implements Projection {
    * The rows the batch builds on, from memory or else from the table (one query for all misses),
    * in a map of the batch's own that it then extends: memory may evict, the batch must not forget.
    */
-  private async load(ctx: ProjectionContext, cache: LRUCache<string, Row>, table: 'rm_buckets' | 'rm_topups', ids: string[]): Promise<Map<string, Row>> {
+  private async load(
+    ctx: ProjectionContext,
+    cache: LRUCache<string, Row>,
+    table: 'rm_buckets' | 'rm_topups',
+    ids: string[],
+  ): Promise<Map<string, Row>> {
     const found = new Map<string, Row>();
     const missing: string[] = [];
     for (const id of ids) {
@@ -123,14 +190,27 @@ export class LedgerProjection implements Projection {
     }
     if (missing.length === 0) return found;
     const deleted = table === 'rm_buckets' ? 'deleted, updated_at' : 'false AS deleted, created_at AS updated_at';
-    const { rows } = await ctx.client.query<{ id: string; revision: string; doc: Doc; deleted: boolean; created_at: Date; updated_at: Date }>({
+    const { rows } = await ctx.client.query<{
+      id: string;
+      revision: string;
+      doc: Doc;
+      deleted: boolean;
+      created_at: Date;
+      updated_at: Date;
+    }>({
       name: `ledger-projection/load-${table}`,
       text: `SELECT id, revision, doc, ${deleted}, created_at FROM ${table} WHERE model_version = $1 AND id = ANY($2)`,
       values: [ctx.modelVersion, missing],
     });
     for (const r of rows) {
-      found.set(r.id, { id: r.id, revision: BigInt(r.revision), doc: r.doc, deleted: r.deleted,
-        createdAt: r.created_at.toISOString(), updatedAt: r.updated_at.toISOString() });
+      found.set(r.id, {
+        id: r.id,
+        revision: BigInt(r.revision),
+        doc: r.doc,
+        deleted: r.deleted,
+        createdAt: r.created_at.toISOString(),
+        updatedAt: r.updated_at.toISOString(),
+      });
     }
     return found;
   }

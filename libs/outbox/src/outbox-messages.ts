@@ -21,12 +21,23 @@ type ProjectedBucket = Omit<BucketStateMessage<string>, 'href' | 'version' | 'po
  * What the projector writes for one event: the bucket's whole state after it (for the compacted
  * topic; a deletion is a tombstone) and the balance event itself (time-retained topic).
  */
-export function outboxEntry(event: RecordedEvent, bucket: { doc: Doc; deleted: boolean } | undefined, activity: Doc, hrefBase: string): OutboxEntry {
+export function outboxEntry(
+  event: RecordedEvent,
+  bucket: { doc: Doc; deleted: boolean } | undefined,
+  activity: Doc,
+  hrefBase: string,
+): OutboxEntry {
   const bucketId = (event.data as { bucketId: string }).bucketId;
   const version = Number(event.revision);
-  const state: BucketStateMessage<string> | undefined = bucket && !bucket.deleted
-    ? { ...(bucket.doc as ProjectedBucket), href: `${hrefBase}/bucket/${bucketId}`, version, position: position(event) }
-    : undefined;
+  const state: BucketStateMessage<string> | undefined =
+    bucket && !bucket.deleted
+      ? {
+          ...(bucket.doc as ProjectedBucket),
+          href: `${hrefBase}/bucket/${bucketId}`,
+          version,
+          position: position(event),
+        }
+      : undefined;
   const balanceEvent: BalanceEventMessage<string> = {
     eventId: event.id,
     eventType: event.type as LedgerEventType,
@@ -52,7 +63,10 @@ export function outboxEntry(event: RecordedEvent, bucket: { doc: Doc; deleted: b
  * The relay's side: an outbox row becomes its messages, both keyed by bucket id so one partition
  * carries a bucket's history in order, the state first.
  */
-export function entryMessages(entry: OutboxEntry, topics: { bucketState: string; balanceEvents: string }): OutgoingMessage[] {
+export function entryMessages(
+  entry: OutboxEntry,
+  topics: { bucketState: string; balanceEvents: string },
+): OutgoingMessage[] {
   const headers = (schema: string): Record<string, string> => ({
     'event-id': entry.event_id,
     'event-type': entry.event_type,
@@ -63,9 +77,19 @@ export function entryMessages(entry: OutboxEntry, topics: { bucketState: string;
   });
   const messages: OutgoingMessage[] = [];
   if (entry.state !== null || entry.deleted) {
-    messages.push({ topic: topics.bucketState, key: entry.bucket_id, value: entry.state, headers: headers(BUCKET_STATE_SCHEMA) });
+    messages.push({
+      topic: topics.bucketState,
+      key: entry.bucket_id,
+      value: entry.state,
+      headers: headers(BUCKET_STATE_SCHEMA),
+    });
   }
-  messages.push({ topic: topics.balanceEvents, key: entry.bucket_id, value: entry.event, headers: headers(BALANCE_EVENT_SCHEMA) });
+  messages.push({
+    topic: topics.balanceEvents,
+    key: entry.bucket_id,
+    value: entry.event,
+    headers: headers(BALANCE_EVENT_SCHEMA),
+  });
   return messages;
 }
 

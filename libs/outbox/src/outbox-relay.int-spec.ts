@@ -12,7 +12,9 @@ async function insertOutbox(db: TestDatabase, values: string[]): Promise<void> {
   for (const [version, value] of values.entries()) {
     await db.pool.query(
       `INSERT INTO outbox (bucket_id, event_id, event_type, version, correlation_id, state, event)
-       VALUES ('bucket-1', $1, 'BalanceAdjusted', $2, 'c', NULL, $3)`, [randomUUID(), version, value]);
+       VALUES ('bucket-1', $1, 'BalanceAdjusted', $2, 'c', NULL, $3)`,
+      [randomUUID(), version, value],
+    );
   }
 }
 
@@ -44,13 +46,23 @@ describe('the outbox relay', () => {
     const values = Array.from({ length: 50 }, (_, i) => String(i));
     await insertOutbox(db, values);
 
-    const relay = new OutboxRelay({ client, publisher: new KafkajsPublisher(kafka), messages: oneMessage(topic), batchSize: 7, idleMs: 20 });
+    const relay = new OutboxRelay({
+      client,
+      publisher: new KafkajsPublisher(kafka),
+      messages: oneMessage(topic),
+      batchSize: 7,
+      idleMs: 20,
+    });
     relay.start();
     const received: string[] = [];
     const consumer = kafka.consumer({ groupId: `relay-${randomUUID()}` });
     await consumer.connect();
     await consumer.subscribe({ topic, fromBeginning: true });
-    await consumer.run({ eachMessage: async ({ message }) => { received.push(String(message.value)); } });
+    await consumer.run({
+      eachMessage: async ({ message }) => {
+        received.push(String(message.value));
+      },
+    });
     try {
       await waitFor('all 50 messages', () => (received.length >= 50 ? received : undefined), 30_000);
       expect(received).toEqual(values);
@@ -74,7 +86,13 @@ describe('the outbox relay', () => {
       async close() {},
     };
     await insertOutbox(db, ['a', 'b', 'c']);
-    const relay = new OutboxRelay({ client, publisher: flaky, messages: oneMessage('t'), idleMs: 10, maxBackoffMs: 50 });
+    const relay = new OutboxRelay({
+      client,
+      publisher: flaky,
+      messages: oneMessage('t'),
+      idleMs: 10,
+      maxBackoffMs: 50,
+    });
     relay.start();
     await waitFor('the rows after three failures', () => (published.length >= 3 ? published : undefined));
     await relay.stop();
@@ -84,7 +102,15 @@ describe('the outbox relay', () => {
 
   it('stops and reports when its lock connection is terminated', async () => {
     let lost = false;
-    const relay = new OutboxRelay({ client, publisher: { publish: async () => {}, close: async () => {} }, messages: oneMessage('t'), idleMs: 10, onConnectionLost: () => { lost = true; } });
+    const relay = new OutboxRelay({
+      client,
+      publisher: { publish: async () => {}, close: async () => {} },
+      messages: oneMessage('t'),
+      idleMs: 10,
+      onConnectionLost: () => {
+        lost = true;
+      },
+    });
     client.on('error', () => undefined);
     relay.start();
     const { rows } = await client.query<{ pid: number }>('SELECT pg_backend_pid() AS pid');

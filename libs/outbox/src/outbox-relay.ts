@@ -121,7 +121,10 @@ export class OutboxRelay {
     this.wake?.();
     await this.loop;
     // Best effort: rows left behind are only published again by the next relay.
-    if (connected) await this.options.client.query('DELETE FROM outbox WHERE id <= $1', [this.lastPublishedId]).catch(() => undefined);
+    if (connected)
+      await this.options.client
+        .query('DELETE FROM outbox WHERE id <= $1', [this.lastPublishedId])
+        .catch(() => undefined);
     await this.options.publisher.close();
   }
 }

@@ -22,8 +22,18 @@ const CLI = join(projectRoot(), 'node_modules/node-pg-migrate/bin/node-pg-migrat
  * module, so it runs as its CLI rather than being imported into CommonJS (and into jest).
  */
 export async function migrate(databaseUrl: string, direction: 'up' | 'down' = 'up'): Promise<string> {
-  const args = [CLI, direction, '--migrations-dir', MIGRATIONS_DIR, '--migrations-table', 'pgmigrations',
-    '--advisory-lock-mode', 'wait', '--verbose', 'false'];
+  const args = [
+    CLI,
+    direction,
+    '--migrations-dir',
+    MIGRATIONS_DIR,
+    '--migrations-table',
+    'pgmigrations',
+    '--advisory-lock-mode',
+    'wait',
+    '--verbose',
+    'false',
+  ];
   if (direction === 'down') args.push('0');
   const { stdout } = await run(process.execPath, args, {
     cwd: join(MIGRATIONS_DIR, '..'),

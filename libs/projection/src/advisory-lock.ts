@@ -7,7 +7,10 @@ import { Client } from 'pg';
 export class AdvisoryLock {
   private client: Client | undefined;
 
-  constructor(private readonly databaseUrl: string, readonly key: string) {}
+  constructor(
+    private readonly databaseUrl: string,
+    readonly key: string,
+  ) {}
 
   get held(): boolean {
     return this.client !== undefined;

@@ -10,7 +10,11 @@ export class StaleCheckpointError extends Error {
 
 /** The version is below the serving one: a rebuild switched away from it, so it may never write again. */
 export class RetiredVersionError extends Error {
-  constructor(readonly projection: string, readonly version: number, readonly serving: number) {
+  constructor(
+    readonly projection: string,
+    readonly version: number,
+    readonly serving: number,
+  ) {
     super(`${projection} v${version} is retired: v${serving} serves now`);
     this.name = 'RetiredVersionError';
   }
@@ -21,7 +25,9 @@ export function positionColumns(position: Position | 'start'): [string, string] 
 }
 
 function toPosition(row: { commit_pos: string; prepare_pos: string }): Position | 'start' {
-  return row.commit_pos === '0' && row.prepare_pos === '0' ? 'start' : { commit: BigInt(row.commit_pos), prepare: BigInt(row.prepare_pos) };
+  return row.commit_pos === '0' && row.prepare_pos === '0'
+    ? 'start'
+    : { commit: BigInt(row.commit_pos), prepare: BigInt(row.prepare_pos) };
 }
 
 /** A projection's checkpoints belong to the read model of the same name in read_model_versions. */
@@ -34,7 +40,11 @@ const SERVING = 'COALESCE((SELECT current_version FROM read_model_versions WHERE
  * the serving one and a rebuild following it.
  */
 export class CheckpointStore {
-  constructor(private readonly client: Client, private readonly projection: string, private readonly version: number) {}
+  constructor(
+    private readonly client: Client,
+    private readonly projection: string,
+    private readonly version: number,
+  ) {}
 
   async load(): Promise<Position | 'start'> {
     await this.assertNotRetired();

@@ -2,7 +2,13 @@ import { Logger } from '@nestjs/common';
 import { Client } from 'pg';
 import { EventStore, Position, RecordedEvent, Subscription, comparePositions } from '@ledger/event-store';
 import { AdvisoryLock } from './advisory-lock';
-import { CheckpointStore, RetiredVersionError, StaleCheckpointError, checkpointError, positionColumns } from './checkpoint-store';
+import {
+  CheckpointStore,
+  RetiredVersionError,
+  StaleCheckpointError,
+  checkpointError,
+  positionColumns,
+} from './checkpoint-store';
 
 export interface ProjectionContext {
   /** The runner's lock session, outside any transaction: reads see every batch committed so far. */
@@ -51,9 +57,11 @@ export interface ProjectionRunnerOptions {
 }
 
 /** The advisory-lock key of one projection version's single active runner (hashed with hashtextextended(key, 0)). */
-export const projectionLockKey = (projection: string, modelVersion: number): string => `projection:${projection}:v${modelVersion}`;
+export const projectionLockKey = (projection: string, modelVersion: number): string =>
+  `projection:${projection}:v${modelVersion}`;
 
-const later = (a: Position | undefined, b: Position | undefined) => (!a ? b : !b ? a : comparePositions(a, b) >= 0 ? a : b);
+const later = (a: Position | undefined, b: Position | undefined) =>
+  !a ? b : !b ? a : comparePositions(a, b) >= 0 ? a : b;
 
 /**
  * Runs one projection version: the single active instance (advisory lock) folds each batch into
@@ -124,7 +132,10 @@ export class ProjectionRunner {
     const size = this.batchSize;
     // Settled into values at once: a read or a write that fails while the other runs is no unhandled rejection.
     const settle = <T>(work: Promise<T>): Promise<{ value: T } | { error: unknown }> =>
-      work.then((value) => ({ value }), (error: unknown) => ({ error }));
+      work.then(
+        (value) => ({ value }),
+        (error: unknown) => ({ error }),
+      );
     const read = (from: Position | 'start') => settle(this.options.store.readAll(from, size));
     let next = read(this.position);
     let writing: Promise<{ value: void } | { error: unknown }> | undefined;
@@ -191,11 +202,20 @@ export class ProjectionRunner {
     }
   }
 
-  private async commit(client: Client, batch: RecordedEvent[], from: Position | 'start', write: ProjectionWrite): Promise<void> {
+  private async commit(
+    client: Client,
+    batch: RecordedEvent[],
+    from: Position | 'start',
+    write: ProjectionWrite,
+  ): Promise<void> {
     const { projection, modelVersion } = this.options;
     const last = batch[batch.length - 1].position;
     try {
-      this.publishedByOthers = await writeBatch(client, { projection: projection.name, modelVersion, from, to: last, events: batch.length }, write);
+      this.publishedByOthers = await writeBatch(
+        client,
+        { projection: projection.name, modelVersion, from, to: last, events: batch.length },
+        write,
+      );
     } catch (error) {
       this.memory = new Map();
       throw error;
@@ -249,17 +269,32 @@ export interface BatchCheckpoint {
  * projection_advance saw it under its locks; throws RetiredVersionError or StaleCheckpointError
  * when the checkpoint may not move.
  */
-export async function writeBatch(client: Client, checkpoint: BatchCheckpoint, write: ProjectionWrite): Promise<Position | undefined> {
-  if (!/^[a-z_][a-z0-9_]*$/.test(write.fn)) throw new Error(`projection function name ${JSON.stringify(write.fn)} is not a plain identifier`);
+export async function writeBatch(
+  client: Client,
+  checkpoint: BatchCheckpoint,
+  write: ProjectionWrite,
+): Promise<Position | undefined> {
+  if (!/^[a-z_][a-z0-9_]*$/.test(write.fn))
+    throw new Error(`projection function name ${JSON.stringify(write.fn)} is not a plain identifier`);
   const placeholders = Array.from({ length: 7 + write.args.length }, (_, i) => `$${i + 1}`).join(', ');
   try {
-    const { rows: [row] } = await client.query<{ published_commit: string | null; published_prepare: string | null }>({
+    const {
+      rows: [row],
+    } = await client.query<{ published_commit: string | null; published_prepare: string | null }>({
       name: `projection/${write.fn}`,
       text: `SELECT published_commit, published_prepare FROM ${write.fn}(${placeholders})`,
-      values: [checkpoint.projection, checkpoint.modelVersion, ...positionColumns(checkpoint.from), ...positionColumns(checkpoint.to),
-        checkpoint.events, ...write.args],
+      values: [
+        checkpoint.projection,
+        checkpoint.modelVersion,
+        ...positionColumns(checkpoint.from),
+        ...positionColumns(checkpoint.to),
+        checkpoint.events,
+        ...write.args,
+      ],
     });
-    return row.published_commit === null ? undefined : { commit: BigInt(row.published_commit), prepare: BigInt(row.published_prepare as string) };
+    return row.published_commit === null
+      ? undefined
+      : { commit: BigInt(row.published_commit), prepare: BigInt(row.published_prepare as string) };
   } catch (error) {
     throw checkpointError(error, checkpoint.projection, checkpoint.modelVersion);
   }

@@ -5,7 +5,10 @@ import { RetiredVersionError } from './checkpoint-store';
 import { ProjectionRunner, ProjectionRunnerOptions } from './projection-runner';
 import { ReadModelVersions } from './read-model-versions';
 
-export interface ServingVersionRunnerOptions extends Omit<ProjectionRunnerOptions, 'modelVersion' | 'publishedUpTo' | 'onRetired'> {
+export interface ServingVersionRunnerOptions extends Omit<
+  ProjectionRunnerOptions,
+  'modelVersion' | 'publishedUpTo' | 'onRetired'
+> {
   /** Where read_model_versions is read. */
   pool: Pool;
   /** How often the serving version is checked (default 1 s). */
@@ -60,10 +63,15 @@ export class ServingVersionRunner {
     if (this.stopped) return;
     const serving = await this.versions.serving();
     if (serving === this.runner?.modelVersion) return;
-    if (this.runner) this.logger.log(`serving version moved from v${this.runner.modelVersion} to v${serving}; following it`);
+    if (this.runner)
+      this.logger.log(`serving version moved from v${this.runner.modelVersion} to v${serving}; following it`);
     await this.runner?.stop();
     const { pool: _pool, pollMs: _pollMs, ...runnerOptions } = this.options;
-    this.runner = new ProjectionRunner({ ...runnerOptions, modelVersion: serving, onRetired: (error) => this.retired(error) });
+    this.runner = new ProjectionRunner({
+      ...runnerOptions,
+      modelVersion: serving,
+      onRetired: (error) => this.retired(error),
+    });
     void this.runner.start();
   }
 

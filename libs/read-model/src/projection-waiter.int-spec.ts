@@ -18,9 +18,12 @@ describe('ProjectionWaiter (read-your-writes) on PostgreSQL', () => {
     await db.pool.query("SELECT * FROM projection_advance('ledger', $1, $2, $3, $4, $5, 1)", [version, ...from, ...to]);
   }
 
-  const listening = async () => (await db.pool.query(
-    "SELECT 1 FROM pg_stat_activity WHERE datname = current_database() AND application_name = 'projection-waiter' AND query ILIKE 'LISTEN%'",
-  )).rowCount === 1 || undefined;
+  const listening = async () =>
+    (
+      await db.pool.query(
+        "SELECT 1 FROM pg_stat_activity WHERE datname = current_database() AND application_name = 'projection-waiter' AND query ILIKE 'LISTEN%'",
+      )
+    ).rowCount === 1 || undefined;
 
   it('ends a wait on the checkpoint notification of the serving version, without polling', async () => {
     // A poll every minute: only the notification can end this wait within the test's time.

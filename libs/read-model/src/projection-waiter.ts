@@ -94,8 +94,12 @@ export class ProjectionWaiter {
    */
   private learn(next?: Known): void {
     const known = this.known;
-    if (next && (!known || next.version !== known.version
-      || (next.checkpoint && (!known.checkpoint || comparePositions(next.checkpoint, known.checkpoint) > 0)))) {
+    if (
+      next &&
+      (!known ||
+        next.version !== known.version ||
+        (next.checkpoint && (!known.checkpoint || comparePositions(next.checkpoint, known.checkpoint) > 0)))
+    ) {
       this.known = next;
     }
     const now = Date.now();
@@ -113,19 +117,24 @@ export class ProjectionWaiter {
   private schedule(): void {
     if (this.timer || this.polling || this.waiters.length === 0) return;
     const nearest = Math.min(...this.waiters.map((w) => w.deadline)) - Date.now();
-    this.timer = setTimeout(() => {
-      this.timer = undefined;
-      void this.poll();
-    }, Math.max(0, Math.min(this.pollMs, nearest)));
+    this.timer = setTimeout(
+      () => {
+        this.timer = undefined;
+        void this.poll();
+      },
+      Math.max(0, Math.min(this.pollMs, nearest)),
+    );
   }
 
   private poll(): Promise<void> {
     // A failed read only lets deadlines pass; the next poll tries again.
-    this.polling ??= this.read().catch(() => undefined).then((known) => {
-      this.polling = undefined;
-      this.learn(known);
-      this.schedule();
-    });
+    this.polling ??= this.read()
+      .catch(() => undefined)
+      .then((known) => {
+        this.polling = undefined;
+        this.learn(known);
+        this.schedule();
+      });
     return this.polling;
   }
 
@@ -140,6 +149,9 @@ export class ProjectionWaiter {
     const row = rows[0];
     if (!row) return undefined;
     const start = row.commit_pos === '0' && row.prepare_pos === '0';
-    return { version: row.version, checkpoint: start ? undefined : { commit: BigInt(row.commit_pos), prepare: BigInt(row.prepare_pos) } };
+    return {
+      version: row.version,
+      checkpoint: start ? undefined : { commit: BigInt(row.commit_pos), prepare: BigInt(row.prepare_pos) },
+    };
   }
 }

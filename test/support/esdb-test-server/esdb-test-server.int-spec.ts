@@ -1,6 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import {
-  BACKWARDS, END, EventStoreDBClient, eventTypeFilter, excludeSystemEvents, jsonEvent, START, StreamNotFoundError, streamNameFilter,
+  BACKWARDS,
+  END,
+  EventStoreDBClient,
+  eventTypeFilter,
+  excludeSystemEvents,
+  jsonEvent,
+  START,
+  StreamNotFoundError,
+  streamNameFilter,
   WrongExpectedVersionError,
 } from '@eventstore/db-client';
 import type { AllStreamResolvedEvent, Position, ResolvedEvent } from '@eventstore/db-client';
@@ -33,14 +41,29 @@ describe('EsdbTestServer (EventStoreDB test double) through @eventstore/db-clien
 
   it('appends with the four expected revisions and answers a mismatch with current and expected', async () => {
     const s = stream('expected');
-    expect(await client.appendToStream(s, [event('A'), event('B')], { expectedRevision: 'no_stream' })).toMatchObject({ success: true, nextExpectedRevision: 1n });
-    await expect(client.appendToStream(s, event('C'), { expectedRevision: 'no_stream' })).rejects.toMatchObject({ expectedVersion: 'no_stream', actualVersion: 1n });
-    await expect(client.appendToStream(s, event('C'), { expectedRevision: 0n })).rejects.toThrow(WrongExpectedVersionError);
-    expect(await client.appendToStream(s, event('C'), { expectedRevision: 1n })).toMatchObject({ nextExpectedRevision: 2n });
-    expect(await client.appendToStream(s, event('D'), { expectedRevision: 'stream_exists' })).toMatchObject({ nextExpectedRevision: 3n });
-    expect(await client.appendToStream(s, event('E'), { expectedRevision: 'any' })).toMatchObject({ nextExpectedRevision: 4n });
-    await expect(client.appendToStream(stream('missing'), event('X'), { expectedRevision: 'stream_exists' }))
-      .rejects.toMatchObject({ expectedVersion: 'stream_exists', actualVersion: 'no_stream' });
+    expect(await client.appendToStream(s, [event('A'), event('B')], { expectedRevision: 'no_stream' })).toMatchObject({
+      success: true,
+      nextExpectedRevision: 1n,
+    });
+    await expect(client.appendToStream(s, event('C'), { expectedRevision: 'no_stream' })).rejects.toMatchObject({
+      expectedVersion: 'no_stream',
+      actualVersion: 1n,
+    });
+    await expect(client.appendToStream(s, event('C'), { expectedRevision: 0n })).rejects.toThrow(
+      WrongExpectedVersionError,
+    );
+    expect(await client.appendToStream(s, event('C'), { expectedRevision: 1n })).toMatchObject({
+      nextExpectedRevision: 2n,
+    });
+    expect(await client.appendToStream(s, event('D'), { expectedRevision: 'stream_exists' })).toMatchObject({
+      nextExpectedRevision: 3n,
+    });
+    expect(await client.appendToStream(s, event('E'), { expectedRevision: 'any' })).toMatchObject({
+      nextExpectedRevision: 4n,
+    });
+    await expect(
+      client.appendToStream(stream('missing'), event('X'), { expectedRevision: 'stream_exists' }),
+    ).rejects.toMatchObject({ expectedVersion: 'stream_exists', actualVersion: 'no_stream' });
   });
 
   it('treats the same event ids appended again at the same revision as already written, as EventStoreDB does', async () => {
@@ -51,14 +74,20 @@ describe('EsdbTestServer (EventStoreDB test double) through @eventstore/db-clien
     const again = await client.appendToStream(s, batch, { expectedRevision: 'no_stream' });
     expect(again).toEqual(first);
     expect(await client.appendToStream(s, batch, { expectedRevision: 'any' })).toEqual(first);
-    await expect(client.appendToStream(s, [batch[0], event('Other')], { expectedRevision: 'no_stream' })).rejects.toThrow(WrongExpectedVersionError);
+    await expect(
+      client.appendToStream(s, [batch[0], event('Other')], { expectedRevision: 'no_stream' }),
+    ).rejects.toThrow(WrongExpectedVersionError);
     expect((await read(client.readStream(s))).map((e) => e.event?.type)).toEqual(['A', 'B', 'Later']);
   });
 
   it('reads streams in both directions from start, end or a revision, with a count; a missing stream fails only while iterating', async () => {
     const s = stream('read');
-    await client.appendToStream(s, ['E0', 'E1', 'E2', 'E3'].map((t) => event(t)));
-    const revisions = async (options: Parameters<EventStoreDBClient['readStream']>[1]) => (await read(client.readStream(s, options))).map((e) => e.event?.revision);
+    await client.appendToStream(
+      s,
+      ['E0', 'E1', 'E2', 'E3'].map((t) => event(t)),
+    );
+    const revisions = async (options: Parameters<EventStoreDBClient['readStream']>[1]) =>
+      (await read(client.readStream(s, options))).map((e) => e.event?.revision);
     expect(await revisions({ fromRevision: 1n, maxCount: 2 })).toEqual([1n, 2n]);
     expect(await revisions({ direction: BACKWARDS, fromRevision: END, maxCount: 3 })).toEqual([3n, 2n, 1n]);
     expect(await revisions({ direction: BACKWARDS, fromRevision: 1n })).toEqual([1n, 0n]);
@@ -69,12 +98,17 @@ describe('EsdbTestServer (EventStoreDB test double) through @eventstore/db-clien
 
   it('reads $all inclusive of a position going forwards and before it going backwards, positions equal on stream reads', async () => {
     const s = stream('all');
-    await client.appendToStream(s, ['A', 'B', 'C'].map((t) => event(t)));
+    await client.appendToStream(
+      s,
+      ['A', 'B', 'C'].map((t) => event(t)),
+    );
     const events = (await read(client.readStream(s))).map((e) => e.event);
     const position = events[1]?.position as Position;
     const forwards = (await read(client.readAll({ fromPosition: position, maxCount: 2 }))).map((e) => e.event?.type);
     expect(forwards).toEqual(['B', 'C']);
-    const backwards = (await read(client.readAll({ fromPosition: position, direction: BACKWARDS, maxCount: 1 }))).map((e) => e.event?.type);
+    const backwards = (await read(client.readAll({ fromPosition: position, direction: BACKWARDS, maxCount: 1 }))).map(
+      (e) => e.event?.type,
+    );
     expect(backwards).toEqual(['A']);
     const [last] = await read(client.readAll({ fromPosition: END, direction: BACKWARDS, maxCount: 1 }));
     expect(last.event?.position).toEqual(events[2]?.position);
@@ -92,13 +126,18 @@ describe('EsdbTestServer (EventStoreDB test double) through @eventstore/db-clien
     const checkpoints: Position[] = [];
     const subscription = client.subscribeToAll({
       fromPosition: start.event?.position,
-      filter: streamNameFilter({ prefixes: [`${s}`], maxSearchWindow: 1, checkpointReached: (_sub, position) => void checkpoints.push(position) }),
+      filter: streamNameFilter({
+        prefixes: [`${s}`],
+        maxSearchWindow: 1,
+        checkpointReached: (_sub, position) => void checkpoints.push(position),
+      }),
     });
     const seen: string[] = [];
     let caughtUp = false;
     subscription.on('caughtUp', () => (caughtUp = true));
     const consume = (async () => {
-      for await (const resolved of subscription as AsyncIterable<AllStreamResolvedEvent>) seen.push(`${resolved.event?.streamId}:${resolved.event?.type}`);
+      for await (const resolved of subscription as AsyncIterable<AllStreamResolvedEvent>)
+        seen.push(`${resolved.event?.streamId}:${resolved.event?.type}`);
     })().catch(() => undefined);
     try {
       await waitFor('catch-up', () => (caughtUp && seen.length === 3 ? true : undefined));
@@ -128,7 +167,10 @@ describe('EsdbTestServer (EventStoreDB test double) through @eventstore/db-clien
       await subscription.unsubscribe();
       return seen;
     };
-    expect(await collect({ filter: streamNameFilter({ regex: `^${s}-a$` }) }, 2)).toEqual([`${s}-a:Keep`, `${s}-a:$internal`]);
+    expect(await collect({ filter: streamNameFilter({ regex: `^${s}-a$` }) }, 2)).toEqual([
+      `${s}-a:Keep`,
+      `${s}-a:$internal`,
+    ]);
     expect(await collect({ filter: eventTypeFilter({ prefixes: ['Dr'] }) }, 1)).toEqual([`${s}-b:Drop`]);
     expect(await collect({ filter: excludeSystemEvents() }, 2)).toEqual([`${s}-a:Keep`, `${s}-b:Drop`]);
   });

@@ -44,7 +44,13 @@
  */
 import { randomUUID } from 'node:crypto';
 import {
-  Server, ServerCredentials, ServerReadableStream, ServerWritableStream, sendUnaryData, status, UntypedServiceImplementation,
+  Server,
+  ServerCredentials,
+  ServerReadableStream,
+  ServerWritableStream,
+  sendUnaryData,
+  status,
+  UntypedServiceImplementation,
 } from '@grpc/grpc-js';
 import { StreamsService } from '@eventstore/db-client/generated/streams_grpc_pb';
 import { AppendReq, AppendResp, ReadReq, ReadResp } from '@eventstore/db-client/generated/streams_pb';
@@ -63,13 +69,18 @@ export class EsdbTestServer {
   private readFailures = 0;
   private readonly calls = new Set<{ cancel(): void }>();
 
-  private constructor(private readonly server: Server, readonly port: number) {}
+  private constructor(
+    private readonly server: Server,
+    readonly port: number,
+  ) {}
 
   /** Starts on 127.0.0.1 and a free port. */
   static async start(): Promise<EsdbTestServer> {
     const server = new Server();
     const port = await new Promise<number>((resolve, reject) => {
-      server.bindAsync('127.0.0.1:0', ServerCredentials.createInsecure(), (error, bound) => (error ? reject(error) : resolve(bound)));
+      server.bindAsync('127.0.0.1:0', ServerCredentials.createInsecure(), (error, bound) =>
+        error ? reject(error) : resolve(bound),
+      );
     });
     const instance = new EsdbTestServer(server, port);
     server.addService(StreamsService, instance.implementation());
@@ -102,13 +113,18 @@ export class EsdbTestServer {
 
   private implementation(): UntypedServiceImplementation {
     const unimplemented = (name: string) => (_call: unknown, callback?: sendUnaryData<unknown>) => {
-      const error = { code: status.UNIMPLEMENTED, details: `the EventStoreDB test server does not implement Streams.${name}` };
+      const error = {
+        code: status.UNIMPLEMENTED,
+        details: `the EventStoreDB test server does not implement Streams.${name}`,
+      };
       if (typeof callback === 'function') callback(error);
       else (_call as { emit(event: string, error: unknown): void }).emit('error', error);
     };
     return {
-      append: (call: ServerReadableStream<AppendReq, AppendResp>, callback: sendUnaryData<AppendResp>) => this.append(call, callback),
-      read: (call: ServerWritableStream<ReadReq, ReadResp>) => void this.read(call).catch((error: unknown) => fail(call, status.INTERNAL, String(error))),
+      append: (call: ServerReadableStream<AppendReq, AppendResp>, callback: sendUnaryData<AppendResp>) =>
+        this.append(call, callback),
+      read: (call: ServerWritableStream<ReadReq, ReadResp>) =>
+        void this.read(call).catch((error: unknown) => fail(call, status.INTERNAL, String(error))),
       batchAppend: unimplemented('BatchAppend'),
       delete: unimplemented('Delete'),
       tombstone: unimplemented('Tombstone'),
@@ -118,7 +134,11 @@ export class EsdbTestServer {
   private seedSystemEvents(): void {
     const json = (value: unknown) => new Uint8Array(Buffer.from(JSON.stringify(value), 'utf8'));
     const system = (type: string, data: unknown): ProposedEvent => ({
-      id: randomUUID(), type, contentType: 'application/json', data: json(data), customMetadata: new Uint8Array(),
+      id: randomUUID(),
+      type,
+      contentType: 'application/json',
+      data: json(data),
+      customMetadata: new Uint8Array(),
     });
     this.log.append('$settings', { kind: 'any' }, [system('$settings', { $userStreamAcl: {}, $systemStreamAcl: {} })]);
     this.log.append('$$$scavenges', { kind: 'any' }, [system('$metadata', { $maxAge: 2592000 })]);
@@ -172,7 +192,12 @@ export class EsdbTestServer {
         if (outcome.current === 'no_stream') success.setNoStream(new Empty());
         else success.setCurrentRevision(outcome.current.toString());
         if (outcome.position === undefined) success.setNoPosition(new Empty());
-        else success.setPosition(new AppendResp.Position().setCommitPosition(outcome.position.toString()).setPreparePosition(outcome.position.toString()));
+        else
+          success.setPosition(
+            new AppendResp.Position()
+              .setCommitPosition(outcome.position.toString())
+              .setPreparePosition(outcome.position.toString()),
+          );
         response.setSuccess(success);
       } else {
         response.setWrongExpectedVersion(wrongExpectedVersion(outcome.current, expected));
@@ -196,15 +221,20 @@ export class EsdbTestServer {
         return fail(call, status.UNAVAILABLE, 'injected read failure (test server)');
       }
       if (options.hasSubscription()) {
-        await out.send(new ReadResp().setConfirmation(new ReadResp.SubscriptionConfirmation().setSubscriptionId(randomUUID())));
-        if (options.hasStream()) await this.subscribeToStream(out, options.getStream() as ReadReq.Options.StreamOptions);
+        await out.send(
+          new ReadResp().setConfirmation(new ReadResp.SubscriptionConfirmation().setSubscriptionId(randomUUID())),
+        );
+        if (options.hasStream())
+          await this.subscribeToStream(out, options.getStream() as ReadReq.Options.StreamOptions);
         else await this.subscribeToAll(out, options.getAll() as ReadReq.Options.AllOptions, filter);
         return;
       }
       const count = options.hasCount() ? BigInt(options.getCount()) : 0n;
       const backwards = options.getReadDirection() === ReadReq.Options.ReadDirection.BACKWARDS;
-      if (options.hasStream()) await this.readStream(out, options.getStream() as ReadReq.Options.StreamOptions, backwards, count);
-      else if (options.hasAll()) await this.readAll(out, options.getAll() as ReadReq.Options.AllOptions, backwards, count, filter);
+      if (options.hasStream())
+        await this.readStream(out, options.getStream() as ReadReq.Options.StreamOptions, backwards, count);
+      else if (options.hasAll())
+        await this.readAll(out, options.getAll() as ReadReq.Options.AllOptions, backwards, count, filter);
       else return fail(call, status.INVALID_ARGUMENT, 'read options name neither a stream nor $all');
       if (!out.cancelled) call.end();
     } finally {
@@ -212,7 +242,12 @@ export class EsdbTestServer {
     }
   }
 
-  private async readStream(out: Outbox, options: ReadReq.Options.StreamOptions, backwards: boolean, count: bigint): Promise<void> {
+  private async readStream(
+    out: Outbox,
+    options: ReadReq.Options.StreamOptions,
+    backwards: boolean,
+    count: bigint,
+  ): Promise<void> {
     const identifier = options.getStreamIdentifier() as StreamIdentifier;
     const events = this.log.streamEvents(streamName(identifier));
     if (!events) {
@@ -232,7 +267,13 @@ export class EsdbTestServer {
     }
   }
 
-  private async readAll(out: Outbox, options: ReadReq.Options.AllOptions, backwards: boolean, count: bigint, filter: EventFilter | undefined): Promise<void> {
+  private async readAll(
+    out: Outbox,
+    options: ReadReq.Options.AllOptions,
+    backwards: boolean,
+    count: bigint,
+    filter: EventFilter | undefined,
+  ): Promise<void> {
     const all = this.log.all;
     const position = options.hasPosition() ? BigInt(options.getPosition()?.getCommitPosition() ?? '0') : undefined;
     let sent = 0n;
@@ -254,11 +295,17 @@ export class EsdbTestServer {
   }
 
   /** Catch-up then live, with no gap: one cursor walks the log and waits at its end for appends. */
-  private async subscribeToAll(out: Outbox, options: ReadReq.Options.AllOptions, filter: EventFilter | undefined): Promise<void> {
+  private async subscribeToAll(
+    out: Outbox,
+    options: ReadReq.Options.AllOptions,
+    filter: EventFilter | undefined,
+  ): Promise<void> {
     const all = this.log.all;
-    let index = options.hasEnd() ? all.length : options.hasPosition()
-      ? this.log.indexFrom(BigInt(options.getPosition()?.getCommitPosition() ?? '0'), false)
-      : 0;
+    let index = options.hasEnd()
+      ? all.length
+      : options.hasPosition()
+        ? this.log.indexFrom(BigInt(options.getPosition()?.getCommitPosition() ?? '0'), false)
+        : 0;
     let scanned = 0;
     let caughtUp = false;
     while (!out.cancelled) {
@@ -287,7 +334,11 @@ export class EsdbTestServer {
   private async subscribeToStream(out: Outbox, options: ReadReq.Options.StreamOptions): Promise<void> {
     const stream = streamName(options.getStreamIdentifier() as StreamIdentifier);
     const current = this.log.current(stream);
-    let after: bigint = options.hasRevision() ? BigInt(options.getRevision()) : options.hasEnd() && current !== 'no_stream' ? current : -1n;
+    let after: bigint = options.hasRevision()
+      ? BigInt(options.getRevision())
+      : options.hasEnd() && current !== 'no_stream'
+        ? current
+        : -1n;
     let caughtUp = false;
     while (!out.cancelled) {
       const pending = (this.log.streamEvents(stream) ?? []).filter((event) => event.revision > after);
@@ -310,7 +361,10 @@ class Outbox {
   cancelled = false;
   private wake: (() => void) | undefined;
 
-  constructor(readonly call: ServerWritableStream<ReadReq, ReadResp>, private readonly structuredIds: boolean) {
+  constructor(
+    readonly call: ServerWritableStream<ReadReq, ReadResp>,
+    private readonly structuredIds: boolean,
+  ) {
     const cancelled = () => {
       this.cancelled = true;
       this.wake?.();
@@ -343,7 +397,9 @@ class Outbox {
   }
 
   sendCheckpoint(position: bigint): Promise<boolean> {
-    const checkpoint = new ReadResp.Checkpoint().setCommitPosition(position.toString()).setPreparePosition(position.toString());
+    const checkpoint = new ReadResp.Checkpoint()
+      .setCommitPosition(position.toString())
+      .setPreparePosition(position.toString());
     return this.send(new ReadResp().setCheckpoint(checkpoint));
   }
 
@@ -365,10 +421,14 @@ function streamName(identifier: StreamIdentifier): string {
 
 function expectedState(options: AppendReq.Options): ExpectedState {
   switch (options.getExpectedStreamRevisionCase()) {
-    case AppendReq.Options.ExpectedStreamRevisionCase.REVISION: return { kind: 'revision', revision: BigInt(options.getRevision()) };
-    case AppendReq.Options.ExpectedStreamRevisionCase.NO_STREAM: return { kind: 'no_stream' };
-    case AppendReq.Options.ExpectedStreamRevisionCase.STREAM_EXISTS: return { kind: 'stream_exists' };
-    default: return { kind: 'any' };
+    case AppendReq.Options.ExpectedStreamRevisionCase.REVISION:
+      return { kind: 'revision', revision: BigInt(options.getRevision()) };
+    case AppendReq.Options.ExpectedStreamRevisionCase.NO_STREAM:
+      return { kind: 'no_stream' };
+    case AppendReq.Options.ExpectedStreamRevisionCase.STREAM_EXISTS:
+      return { kind: 'stream_exists' };
+    default:
+      return { kind: 'any' };
   }
 }
 
@@ -409,7 +469,11 @@ function readEvent(event: StoredEvent, structuredIds: boolean): ReadResp.ReadEve
   record.setStreamRevision(event.revision.toString());
   record.setCommitPosition(event.position.toString());
   record.setPreparePosition(event.position.toString());
-  record.getMetadataMap().set('type', event.type).set('content-type', event.contentType).set('created', event.created.toString());
+  record
+    .getMetadataMap()
+    .set('type', event.type)
+    .set('content-type', event.contentType)
+    .set('created', event.created.toString());
   record.setCustomMetadata(event.customMetadata);
   record.setData(event.data);
   return new ReadResp.ReadEvent().setEvent(record).setCommitPosition(event.position.toString());
@@ -419,8 +483,9 @@ function parseUuid(uuid: UUID | undefined): string {
   if (!uuid) return randomUUID();
   const structured = uuid.getStructured();
   if (!uuid.hasStructured() || !structured) return uuid.getString().toLowerCase();
-  const hex = BigInt.asUintN(64, BigInt(structured.getMostSignificantBits())).toString(16).padStart(16, '0')
-    + BigInt.asUintN(64, BigInt(structured.getLeastSignificantBits())).toString(16).padStart(16, '0');
+  const hex =
+    BigInt.asUintN(64, BigInt(structured.getMostSignificantBits())).toString(16).padStart(16, '0') +
+    BigInt.asUintN(64, BigInt(structured.getLeastSignificantBits())).toString(16).padStart(16, '0');
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
 }
 

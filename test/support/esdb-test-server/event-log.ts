@@ -28,10 +28,7 @@ export interface ProposedEvent {
 }
 
 export type ExpectedState =
-  | { kind: 'any' }
-  | { kind: 'no_stream' }
-  | { kind: 'stream_exists' }
-  | { kind: 'revision'; revision: bigint };
+  { kind: 'any' } | { kind: 'no_stream' } | { kind: 'stream_exists' } | { kind: 'revision'; revision: bigint };
 
 export type StreamState = bigint | 'no_stream';
 
@@ -74,13 +71,15 @@ export class EventLog {
     const current = this.current(stream);
     const check = this.commitCheck(existing, current, expected, proposed);
     if (check.kind === 'wrong') return { kind: 'wrong_expected_version', current };
-    if (check.kind === 'idempotent') return { kind: 'success', current: check.last.revision, position: check.last.position };
+    if (check.kind === 'idempotent')
+      return { kind: 'success', current: check.last.revision, position: check.last.position };
     if (proposed.length === 0) return { kind: 'success', current, position: undefined };
     const created = BigInt(this.clock().getTime()) * 10_000n;
     let revision = current === 'no_stream' ? 0n : current + 1n;
     const written = proposed.map((event): StoredEvent => {
       const stored = { ...event, stream, revision: revision++, created, position: this.nextPosition };
-      this.nextPosition += RECORD_OVERHEAD + BigInt(Buffer.byteLength(stream) + event.data.length + event.customMetadata.length);
+      this.nextPosition +=
+        RECORD_OVERHEAD + BigInt(Buffer.byteLength(stream) + event.data.length + event.customMetadata.length);
       return stored;
     });
     if (!this.streams.has(stream)) this.streams.set(stream, existing);
@@ -129,7 +128,12 @@ export class EventLog {
     for (const wake of waiters) wake();
   }
 
-  private commitCheck(existing: StoredEvent[], current: StreamState, expected: ExpectedState, proposed: ProposedEvent[]): CommitCheck {
+  private commitCheck(
+    existing: StoredEvent[],
+    current: StreamState,
+    expected: ExpectedState,
+    proposed: ProposedEvent[],
+  ): CommitCheck {
     if (expected.kind === 'any' || expected.kind === 'stream_exists') {
       if (expected.kind === 'stream_exists' && current === 'no_stream') return { kind: 'wrong' };
       if (proposed.length === 0) return { kind: 'write' };

@@ -19,7 +19,7 @@ export class HealthController {
 
   /** 503 only when a dependency is unreachable; a lagging or stopped projector shows as `projector.degraded`. */
   @Get()
-  @ApiOperation({ summary: 'Liveness of the API and its dependencies (PostgreSQL, Kafka), and the projector\'s lag' })
+  @ApiOperation({ summary: "Liveness of the API and its dependencies (PostgreSQL, Kafka), and the projector's lag" })
   async health(@Res() res: Response): Promise<void> {
     const [postgres, kafka, projector] = await Promise.all([this.postgres(), probeKafka(this.kafka), this.projector()]);
     const up = postgres.reachable && kafka.reachable;

@@ -17,7 +17,10 @@ interface ProjectorSection {
 
 const get = async (url: string) => {
   const res = await fetch(url);
-  return { status: res.status, body: (await res.json()) as { status?: string; projector: ProjectorSection } & ProjectorSection };
+  return {
+    status: res.status,
+    body: (await res.json()) as { status?: string; projector: ProjectorSection } & ProjectorSection,
+  };
 };
 
 const openBucket = (app: LedgerApp) =>
@@ -25,7 +28,9 @@ const openBucket = (app: LedgerApp) =>
     method: 'POST',
     headers: { 'content-type': 'application/json' },
     body: JSON.stringify({
-      type: 'deposit', product: [{ id: `prod-${randomUUID()}` }], amount: { amount: 10, units: 'EUR' },
+      type: 'deposit',
+      product: [{ id: `prod-${randomUUID()}` }],
+      amount: { amount: 10, units: 'EUR' },
       validFor: { startDateTime: '2025-01-01T00:00:00Z' },
     }),
   });
@@ -39,15 +44,28 @@ describe('GET /health with the projector running', () => {
 
   it('reports the projector holding both locks, caught up, and not degraded', async () => {
     expect((await openBucket(app)).status).toBe(201);
-    const { status, body } = await waitFor('projector caught up with both locks', async () => {
-      const res = await get(`${app.baseUrl}/health`);
-      return res.body.projector.degraded || res.body.projector.outboxBacklog > 0 ? undefined : res;
-    }, 30_000);
+    const { status, body } = await waitFor(
+      'projector caught up with both locks',
+      async () => {
+        const res = await get(`${app.baseUrl}/health`);
+        return res.body.projector.degraded || res.body.projector.outboxBacklog > 0 ? undefined : res;
+      },
+      30_000,
+    );
     expect(status).toBe(200);
     expect(body.status).toBe('up');
     expect(body.projector).toMatchObject({
-      degraded: false, degradedReasons: [], modelVersion: 1, eventsBehind: 0, secondsBehind: 0, outboxBacklog: 0, oldestOutboxAgeSeconds: 0,
-      locks: { projection: { held: true, pid: expect.any(Number) }, outboxRelay: { held: true, pid: expect.any(Number) } },
+      degraded: false,
+      degradedReasons: [],
+      modelVersion: 1,
+      eventsBehind: 0,
+      secondsBehind: 0,
+      outboxBacklog: 0,
+      oldestOutboxAgeSeconds: 0,
+      locks: {
+        projection: { held: true, pid: expect.any(Number) },
+        outboxRelay: { held: true, pid: expect.any(Number) },
+      },
     });
     expect(body.projector.checkpoint).toEqual(body.projector.head);
   });
@@ -76,8 +94,12 @@ describe('GET /health without a projector', () => {
     expect(status).toBe(200);
     expect(body.status).toBe('up');
     expect(body.projector).toMatchObject({
-      degraded: true, degradedReasons: ['projection-lock-free', 'outbox-relay-lock-free'], checkpoint: null, eventsBehind: 1,
-      outboxBacklog: 0, locks: { projection: { held: false, pid: null }, outboxRelay: { held: false, pid: null } },
+      degraded: true,
+      degradedReasons: ['projection-lock-free', 'outbox-relay-lock-free'],
+      checkpoint: null,
+      eventsBehind: 1,
+      outboxBacklog: 0,
+      locks: { projection: { held: false, pid: null }, outboxRelay: { held: false, pid: null } },
     });
     expect(body.projector.head).not.toBeNull();
     expect(body.projector.secondsBehind).toBeGreaterThanOrEqual(0);

@@ -3,10 +3,18 @@ import { PROJECTOR_THRESHOLDS, assessProjector, unmeasured } from './projector-h
 
 const holder = { held: true, pid: 4242, applicationName: 'lock:x' };
 const caughtUp: ProjectionLag = {
-  projection: 'ledger', modelVersion: 1,
-  checkpoint: { commit: '900', prepare: '12' }, checkpointUpdatedAt: '2025-03-01T10:00:00.000Z', head: { commit: '900', prepare: '12' },
-  eventsBehind: 0, eventsBehindCapped: false, secondsBehind: 0,
-  outboxBacklog: 0, outboxBacklogCapped: false, oldestOutboxAgeSeconds: 0, oldestWriteTransactionSeconds: 0.2,
+  projection: 'ledger',
+  modelVersion: 1,
+  checkpoint: { commit: '900', prepare: '12' },
+  checkpointUpdatedAt: '2025-03-01T10:00:00.000Z',
+  head: { commit: '900', prepare: '12' },
+  eventsBehind: 0,
+  eventsBehindCapped: false,
+  secondsBehind: 0,
+  outboxBacklog: 0,
+  outboxBacklogCapped: false,
+  oldestOutboxAgeSeconds: 0,
+  oldestWriteTransactionSeconds: 0.2,
   locks: { projection: holder, outboxRelay: holder },
 };
 
@@ -16,15 +24,30 @@ describe('the projector health', () => {
   });
 
   it('is not degraded by lag up to the thresholds', () => {
-    const lag = { ...caughtUp, eventsBehind: 5000, secondsBehind: PROJECTOR_THRESHOLDS.secondsBehind, oldestOutboxAgeSeconds: 30 };
+    const lag = {
+      ...caughtUp,
+      eventsBehind: 5000,
+      secondsBehind: PROJECTOR_THRESHOLDS.secondsBehind,
+      oldestOutboxAgeSeconds: 30,
+    };
     expect(assessProjector(lag).degraded).toBe(false);
   });
 
   it('names every reason when the projector and relay are gone and everything is stale', () => {
     const free = { held: false, pid: null, applicationName: null };
-    const lag = { ...caughtUp, secondsBehind: 31, oldestOutboxAgeSeconds: 31, oldestWriteTransactionSeconds: 61, locks: { projection: free, outboxRelay: free } };
+    const lag = {
+      ...caughtUp,
+      secondsBehind: 31,
+      oldestOutboxAgeSeconds: 31,
+      oldestWriteTransactionSeconds: 61,
+      locks: { projection: free, outboxRelay: free },
+    };
     expect(assessProjector(lag).degradedReasons).toEqual([
-      'projection-lock-free', 'outbox-relay-lock-free', 'projection-behind', 'outbox-stale', 'read-horizon-stalled',
+      'projection-lock-free',
+      'outbox-relay-lock-free',
+      'projection-behind',
+      'outbox-stale',
+      'read-horizon-stalled',
     ]);
   });
 
@@ -33,6 +56,10 @@ describe('the projector health', () => {
   });
 
   it('reports a failed measurement as degraded, with the cause', () => {
-    expect(unmeasured(new Error('connection refused'))).toEqual({ degraded: true, degradedReasons: ['lag-unknown'], error: 'connection refused' });
+    expect(unmeasured(new Error('connection refused'))).toEqual({
+      degraded: true,
+      degradedReasons: ['lag-unknown'],
+      error: 'connection refused',
+    });
   });
 });

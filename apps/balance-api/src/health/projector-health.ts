@@ -32,10 +32,15 @@ export function assessProjector(lag: ProjectionLag, thresholds = PROJECTOR_THRES
   if (!lag.locks.outboxRelay.held) reasons.push('outbox-relay-lock-free');
   if (lag.secondsBehind > thresholds.secondsBehind) reasons.push('projection-behind');
   if (lag.oldestOutboxAgeSeconds > thresholds.oldestOutboxAgeSeconds) reasons.push('outbox-stale');
-  if ((lag.oldestWriteTransactionSeconds ?? 0) > thresholds.oldestWriteTransactionSeconds) reasons.push('read-horizon-stalled');
+  if ((lag.oldestWriteTransactionSeconds ?? 0) > thresholds.oldestWriteTransactionSeconds)
+    reasons.push('read-horizon-stalled');
   return { degraded: reasons.length > 0, degradedReasons: reasons, ...lag };
 }
 
 export function unmeasured(error: unknown): ProjectorHealth {
-  return { degraded: true, degradedReasons: ['lag-unknown'], error: error instanceof Error ? error.message : String(error) };
+  return {
+    degraded: true,
+    degradedReasons: ['lag-unknown'],
+    error: error instanceof Error ? error.message : String(error),
+  };
 }

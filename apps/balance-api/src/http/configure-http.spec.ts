@@ -30,21 +30,30 @@ describe('createValidationPipe', () => {
     expect(await rejectionOf(body)).toEqual({
       code: 'INVALID_FIELD',
       reason: 'Invalid field value',
-      message: 'amount.amount is not exactly representable as a number (50.0000000000000000001); send at most 15 significant digits',
+      message:
+        'amount.amount is not exactly representable as a number (50.0000000000000000001); send at most 15 significant digits',
       status: '400',
     });
   });
 
   it('never coerces: a numeric string is not a number', async () => {
-    expect(await rejectionOf({ ...topup, amount: { amount: '50', units: 'EUR' } })).toMatchObject({ message: 'amount.amount must be a JSON number' });
+    expect(await rejectionOf({ ...topup, amount: { amount: '50', units: 'EUR' } })).toMatchObject({
+      message: 'amount.amount must be a JSON number',
+    });
   });
 
   it('refuses unknown properties instead of dropping them', async () => {
-    expect(await rejectionOf({ ...topup, colour: 'red' })).toMatchObject({ code: 'UNKNOWN_FIELD', message: 'colour is not a known field' });
+    expect(await rejectionOf({ ...topup, colour: 'red' })).toMatchObject({
+      code: 'UNKNOWN_FIELD',
+      message: 'colour is not a known field',
+    });
   });
 
   it('refuses a missing body like an empty one', async () => {
-    expect(await rejectionOf(undefined)).toMatchObject({ code: 'MISSING_FIELD', message: expect.stringMatching(/^type is required/) });
+    expect(await rejectionOf(undefined)).toMatchObject({
+      code: 'MISSING_FIELD',
+      message: expect.stringMatching(/^type is required/),
+    });
   });
 });
 

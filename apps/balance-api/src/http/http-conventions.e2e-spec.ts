@@ -15,7 +15,11 @@ import { BUCKET_QUERY, projectFields, setResultHeaders, TmfQuery, TmfQueryParams
 class StandInController {
   @Post('balanceTopup')
   create(@Body() topup: CreateBalanceTopupDto): object {
-    return { id: 't-1', received: topup.amount.amount, balance: { amount: exactNumber('999999999999.999999'), units: 'EUR' } };
+    return {
+      id: 't-1',
+      received: topup.amount.amount,
+      balance: { amount: exactNumber('999999999999.999999'), units: 'EUR' },
+    };
   }
 
   @Get('bucket')
@@ -33,7 +37,8 @@ class StandInController {
 @Module({ controllers: [StandInController] })
 class StandInModule {}
 
-const errorOf = async (res: globalThis.Response): Promise<Record<string, string>> => (await res.json()) as Record<string, string>;
+const errorOf = async (res: globalThis.Response): Promise<Record<string, string>> =>
+  (await res.json()) as Record<string, string>;
 
 const topup = '{"type":"data","channel":{"id":"web"},"bucket":{"id":"b-1"},"amount":{"amount":AMOUNT,"units":"EUR"}}';
 
@@ -55,13 +60,27 @@ describe('HTTP conventions through Express', () => {
   it('keeps exact amounts in and writes exact numbers out', async () => {
     const res = await post(topup.replace('AMOUNT', '50.25'), 'application/json; charset=utf-8');
     expect(res.status).toBe(201);
-    expect(await res.text()).toBe('{"id":"t-1","received":50.25,"balance":{"amount":999999999999.999999,"units":"EUR"}}');
+    expect(await res.text()).toBe(
+      '{"id":"t-1","received":50.25,"balance":{"amount":999999999999.999999,"units":"EUR"}}',
+    );
   });
 
   it.each([
-    ['an inexact amount', topup.replace('AMOUNT', '0.1000000000000000000001'), 400, 'INVALID_FIELD', 'amount.amount is not exactly representable'],
+    [
+      'an inexact amount',
+      topup.replace('AMOUNT', '0.1000000000000000000001'),
+      400,
+      'INVALID_FIELD',
+      'amount.amount is not exactly representable',
+    ],
     ['malformed JSON', '{"type":', 400, 'INVALID_JSON', 'position 8'],
-    ['an unknown field', topup.replace('AMOUNT', '1').replace('{"type"', '{"colour":"red","type"'), 400, 'UNKNOWN_FIELD', 'colour'],
+    [
+      'an unknown field',
+      topup.replace('AMOUNT', '1').replace('{"type"', '{"colour":"red","type"'),
+      400,
+      'UNKNOWN_FIELD',
+      'colour',
+    ],
     ['a body over the limit', `{"description":"${'x'.repeat(2048)}"}`, 413, 'PAYLOAD_TOO_LARGE', '1kb'],
   ])('answers %s with a TMF error', async (_case, body, status, code, named) => {
     const res = await post(body);

@@ -3,7 +3,13 @@ import type { Request, Response } from 'express';
 import { Readable } from 'node:stream';
 import { InexactNumber } from '@ledger/contracts';
 import {
-  contentTypeProblem, exactNumber, losslessJsonBodyParser, losslessJsonResponse, normalizeDecimal, parseExactNumber, parseJsonBody,
+  contentTypeProblem,
+  exactNumber,
+  losslessJsonBodyParser,
+  losslessJsonResponse,
+  normalizeDecimal,
+  parseExactNumber,
+  parseJsonBody,
 } from './lossless-json';
 
 /** The HTTP status and TMF body of the HttpException `run` throws. */
@@ -20,11 +26,16 @@ function thrown(run: () => unknown): { httpStatus: number; body: unknown } {
 /** An in-memory request stream: body-parser reads it like a socket, without any I/O. */
 function request(body: string, headers: Record<string, string>): Request {
   const length = String(Buffer.byteLength(body));
-  return Object.assign(Readable.from([Buffer.from(body)]), { headers: { 'content-length': length, ...headers }, method: 'POST' }) as never;
+  return Object.assign(Readable.from([Buffer.from(body)]), {
+    headers: { 'content-length': length, ...headers },
+    method: 'POST',
+  }) as never;
 }
 
 function runParser(req: Request, limit = '1kb'): Promise<unknown> {
-  return new Promise((resolve) => losslessJsonBodyParser({ limit })(req, {} as Response, (error?: unknown) => resolve(error)));
+  return new Promise((resolve) =>
+    losslessJsonBodyParser({ limit })(req, {} as Response, (error?: unknown) => resolve(error)),
+  );
 }
 
 describe('request numbers', () => {
@@ -53,11 +64,14 @@ describe('request numbers', () => {
   });
 
   it.each([
-    ['{"type":', 'INVALID_JSON', 'Malformed JSON: Object value expected after \':\' at position 8'],
-    ['{"a":1,"a":2}', 'INVALID_JSON', 'Malformed JSON: Duplicate key \'a\' encountered at position 8'],
+    ['{"type":', 'INVALID_JSON', "Malformed JSON: Object value expected after ':' at position 8"],
+    ['{"a":1,"a":2}', 'INVALID_JSON', "Malformed JSON: Duplicate key 'a' encountered at position 8"],
     ['[{"a":1}]', 'INVALID_BODY', 'The request body must be a JSON object'],
   ])('refuses %s with a TMF 400', (text, code, message) => {
-    expect(thrown(() => parseJsonBody(text))).toEqual({ httpStatus: 400, body: { code, reason: expect.any(String), message, status: '400' } });
+    expect(thrown(() => parseJsonBody(text))).toEqual({
+      httpStatus: 400,
+      body: { code, reason: expect.any(String), message, status: '400' },
+    });
   });
 
   it.each([
@@ -73,7 +87,9 @@ describe('request numbers', () => {
   });
 
   it('parses a JSON body into req.body', async () => {
-    const req = request('{"amount":{"amount":0.1000000000000000000001}}', { 'content-type': 'application/json;charset=utf-8' });
+    const req = request('{"amount":{"amount":0.1000000000000000000001}}', {
+      'content-type': 'application/json;charset=utf-8',
+    });
     expect(await runParser(req)).toBeUndefined();
     expect(req.body).toEqual({ amount: { amount: new InexactNumber('0.1000000000000000000001') } });
   });
@@ -87,7 +103,11 @@ describe('request numbers', () => {
 describe('response numbers', () => {
   function send(body: unknown): { text: unknown; type: unknown } {
     const sent: { text: unknown; type: unknown } = { text: undefined, type: undefined };
-    const res = { get: () => sent.type, type: (type: string) => (sent.type = type), send: (text: string) => (sent.text = text) };
+    const res = {
+      get: () => sent.type,
+      type: (type: string) => (sent.type = type),
+      send: (text: string) => (sent.text = text),
+    };
     losslessJsonResponse()({} as Request, res as unknown as Response, () => undefined);
     (res as unknown as Response).json(body);
     return sent;
@@ -95,7 +115,10 @@ describe('response numbers', () => {
 
   it('writes exact amounts as raw JSON numbers, never strings', () => {
     const body = { amount: { amount: exactNumber('999999999999.999999'), units: 'EUR' }, version: 7n, plain: 0.5 };
-    expect(send(body)).toEqual({ text: '{"amount":{"amount":999999999999.999999,"units":"EUR"},"version":7,"plain":0.5}', type: 'application/json' });
+    expect(send(body)).toEqual({
+      text: '{"amount":{"amount":999999999999.999999,"units":"EUR"},"version":7,"plain":0.5}',
+      type: 'application/json',
+    });
   });
 
   it.each<[string | number, string]>([

@@ -59,7 +59,9 @@ function hasBody(req: Request): boolean {
 /** JSON is UTF-8 (RFC 8259 §8.1): another media type or charset is refused rather than guessed at. */
 export function contentTypeProblem(header: string | undefined): HttpException | undefined {
   const [type = '', ...params] = (header ?? '').split(';');
-  const charset = params.map((param) => param.split('=')).find(([name]) => name.trim().toLowerCase() === 'charset')?.[1];
+  const charset = params
+    .map((param) => param.split('='))
+    .find(([name]) => name.trim().toLowerCase() === 'charset')?.[1];
   const charsetOk = charset === undefined || ['utf-8', 'utf8'].includes(charset.trim().replace(/"/g, '').toLowerCase());
   if (JSON_MEDIA_TYPES.has(type.trim().toLowerCase()) && charsetOk) return undefined;
   const message = `Content-Type must be application/json or application/merge-patch+json (UTF-8), got "${header ?? ''}"`;
@@ -69,7 +71,12 @@ export function contentTypeProblem(header: string | undefined): HttpException | 
 function readError(error: unknown, limit: string | number): unknown {
   const { type, status, message } = error as { type?: string; status?: number; message?: string };
   if (type === 'entity.too.large') {
-    const tooLarge = tmfError(413, 'PAYLOAD_TOO_LARGE', 'Request body too large', `The request body exceeds the limit of ${limit}`);
+    const tooLarge = tmfError(
+      413,
+      'PAYLOAD_TOO_LARGE',
+      'Request body too large',
+      `The request body exceeds the limit of ${limit}`,
+    );
     return new HttpException(tooLarge, 413);
   }
   if (typeof status === 'number' && status >= 400 && status < 500) {

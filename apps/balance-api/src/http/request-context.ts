@@ -9,7 +9,9 @@ export const Ctx = createParamDecorator((_: unknown, context: ExecutionContext):
   const req = context.switchToHttp().getRequest<Request>();
   const key = req.header('idempotency-key');
   if (key !== undefined && !/^[\x21-\x7e]{1,200}$/.test(key)) {
-    throw new BadRequestException(tmfError(400, 'INVALID_HEADER', 'Invalid header', 'Idempotency-Key must be 1-200 printable ASCII characters'));
+    throw new BadRequestException(
+      tmfError(400, 'INVALID_HEADER', 'Invalid header', 'Idempotency-Key must be 1-200 printable ASCII characters'),
+    );
   }
   return { idempotencyKey: key, correlationId: req.header('x-correlation-id') ?? randomUUID() };
 });

@@ -1,11 +1,19 @@
-import { ArgumentsHost, BadRequestException, HttpException, Logger, NotFoundException, ServiceUnavailableException } from '@nestjs/common';
+import {
+  ArgumentsHost,
+  BadRequestException,
+  HttpException,
+  Logger,
+  NotFoundException,
+  ServiceUnavailableException,
+} from '@nestjs/common';
 import express, { Request, Response } from 'express';
 import { DOMAIN_ERROR_CODES } from '@ledger/domain';
 import { tmfError } from '@ledger/contracts';
 import { TmfErrorFilter } from './tmf-error.filter';
 import { DOMAIN_STATUS_TABLE, domainStatus, toTmfErrorResponse } from './tmf-error.mapper';
 
-const coded = (code: string, message = 'refused'): Error => Object.assign(new Error(message), { name: 'DomainError', code });
+const coded = (code: string, message = 'refused'): Error =>
+  Object.assign(new Error(message), { name: 'DomainError', code });
 class CommandIdConflict extends Error {}
 class StreamVersionConflict extends Error {
   readonly code = 'EVENT_STORE.STREAM_VERSION_CONFLICT';
@@ -13,11 +21,22 @@ class StreamVersionConflict extends Error {
 
 describe('mapping errors to TMF responses', () => {
   it.each([
-    ['AMOUNT.TOO_PRECISE', 400], ['DATE.INVALID', 400], ['BUCKET.REFERENCE_REQUIRED', 400], ['TOPUP.INVALID_STATUS', 400],
-    ['BUCKET.NOT_FOUND', 404], ['TOPUP.NOT_FOUND', 404],
-    ['BUCKET.ALREADY_EXISTS', 409], ['TOPUP.INVALID_TRANSITION', 409], ['BUCKET.AMBIGUOUS', 409], ['COMMAND.IDEMPOTENCY_KEY_REUSED', 409],
-    ['BUCKET.INSUFFICIENT_BALANCE', 422], ['BUCKET.EXPIRED', 422], ['BUCKET.SUSPENDED', 422], ['BUCKET.UNITS_MISMATCH', 422],
-    ['BUCKET.NOT_YET_VALID', 422], ['BUCKET.SOMETHING_NEW', 422],
+    ['AMOUNT.TOO_PRECISE', 400],
+    ['DATE.INVALID', 400],
+    ['BUCKET.REFERENCE_REQUIRED', 400],
+    ['TOPUP.INVALID_STATUS', 400],
+    ['BUCKET.NOT_FOUND', 404],
+    ['TOPUP.NOT_FOUND', 404],
+    ['BUCKET.ALREADY_EXISTS', 409],
+    ['TOPUP.INVALID_TRANSITION', 409],
+    ['BUCKET.AMBIGUOUS', 409],
+    ['COMMAND.IDEMPOTENCY_KEY_REUSED', 409],
+    ['BUCKET.INSUFFICIENT_BALANCE', 422],
+    ['BUCKET.EXPIRED', 422],
+    ['BUCKET.SUSPENDED', 422],
+    ['BUCKET.UNITS_MISMATCH', 422],
+    ['BUCKET.NOT_YET_VALID', 422],
+    ['BUCKET.SOMETHING_NEW', 422],
   ])('maps the domain code %s to %i', (code, status) => {
     expect(domainStatus(code)).toBe(status);
   });
@@ -30,17 +49,37 @@ describe('mapping errors to TMF responses', () => {
   it('sends the domain code and message', () => {
     expect(toTmfErrorResponse(coded('BUCKET.INSUFFICIENT_BALANCE', 'bucket b-1 holds 5 EUR'))).toEqual({
       status: 422,
-      body: { code: 'BUCKET.INSUFFICIENT_BALANCE', reason: 'Insufficient balance', message: 'bucket b-1 holds 5 EUR', status: '422' },
+      body: {
+        code: 'BUCKET.INSUFFICIENT_BALANCE',
+        reason: 'Insufficient balance',
+        message: 'bucket b-1 holds 5 EUR',
+        status: '422',
+      },
     });
   });
 
   it.each<[string, unknown, number, string]>([
-    ['a TMF body as it is', new BadRequestException(tmfError(400, 'INVALID_FIELD', 'Invalid field value', 'amount.units …')), 400, 'INVALID_FIELD'],
+    [
+      'a TMF body as it is',
+      new BadRequestException(tmfError(400, 'INVALID_FIELD', 'Invalid field value', 'amount.units …')),
+      400,
+      'INVALID_FIELD',
+    ],
     ['a plain Nest 404', new NotFoundException('Cannot GET /nowhere'), 404, 'NOT_FOUND'],
     ['a Nest 503', new ServiceUnavailableException('read model lagging'), 503, 'SERVICE_UNAVAILABLE'],
     ['a reused command id', new CommandIdConflict('command id "k" was used'), 409, 'IDEMPOTENCY.COMMAND_ID_CONFLICT'],
-    ['an exhausted version conflict', new StreamVersionConflict('stream "bucket-1" expected at 3'), 409, 'CONCURRENCY.CONFLICT'],
-    ['an exposed Express client error', Object.assign(new Error('aborted'), { status: 400, expose: true }), 400, 'BAD_REQUEST'],
+    [
+      'an exhausted version conflict',
+      new StreamVersionConflict('stream "bucket-1" expected at 3'),
+      409,
+      'CONCURRENCY.CONFLICT',
+    ],
+    [
+      'an exposed Express client error',
+      Object.assign(new Error('aborted'), { status: 400, expose: true }),
+      400,
+      'BAD_REQUEST',
+    ],
   ])('maps %s', (_case, exception, status, code) => {
     const { status: sent, body } = toTmfErrorResponse(exception);
     expect([sent, body.code, body.status]).toEqual([status, code, String(status)]);
@@ -48,14 +87,22 @@ describe('mapping errors to TMF responses', () => {
   });
 
   it.each<[string, unknown]>([
-    ['a store fault with a dotted code', Object.assign(new Error('event id "e-1" is already stored'), { code: 'EVENT_STORE.DUPLICATE_EVENT_ID' })],
+    [
+      'a store fault with a dotted code',
+      Object.assign(new Error('event id "e-1" is already stored'), { code: 'EVENT_STORE.DUPLICATE_EVENT_ID' }),
+    ],
     ['a Node system error', Object.assign(new Error('connect ECONNREFUSED 10.0.0.5:5432'), { code: 'ECONNREFUSED' })],
     ['a Postgres error', Object.assign(new Error('duplicate key value violates "events_pkey"'), { code: '23505' })],
     ['a thrown string', 'oops'],
   ])('hides %s behind a generic 500', (_case, exception) => {
     expect(toTmfErrorResponse(exception)).toEqual({
       status: 500,
-      body: { code: 'INTERNAL_ERROR', reason: 'Internal Server Error', message: 'An unexpected error occurred; it has been logged', status: '500' },
+      body: {
+        code: 'INTERNAL_ERROR',
+        reason: 'Internal Server Error',
+        message: 'An unexpected error occurred; it has been logged',
+        status: '500',
+      },
     });
   });
 });
@@ -75,7 +122,10 @@ describe('TmfErrorFilter', () => {
       end: () => (sent.ended = true),
     };
     const req = { app, method, originalUrl: url, path: url.split('?')[0] } as unknown as Request;
-    const host = { getType: () => 'http', switchToHttp: () => ({ getRequest: () => req, getResponse: () => res as unknown as Response }) };
+    const host = {
+      getType: () => 'http',
+      switchToHttp: () => ({ getRequest: () => req, getResponse: () => res as unknown as Response }),
+    };
     new TmfErrorFilter().catch(exception, host as unknown as ArgumentsHost);
     return sent;
   }
@@ -84,12 +134,19 @@ describe('TmfErrorFilter', () => {
 
   it('answers a known path with an unsupported method with 405 and Allow', () => {
     const sent = respond(new NotFoundException('Cannot DELETE /v2/bucket?x=1'), 'DELETE', '/v2/bucket?x=1');
-    expect([sent.status, sent.headers.Allow, (sent.body as { code: string }).code]).toEqual([405, 'GET, HEAD, POST', 'METHOD_NOT_ALLOWED']);
+    expect([sent.status, sent.headers.Allow, (sent.body as { code: string }).code]).toEqual([
+      405,
+      'GET, HEAD, POST',
+      'METHOD_NOT_ALLOWED',
+    ]);
   });
 
   it('answers an unknown path with 404', () => {
     const sent = respond(new NotFoundException('Cannot GET /v2/nowhere'), 'GET', '/v2/nowhere');
-    expect(sent).toMatchObject({ status: 404, body: { code: 'NOT_FOUND', status: '404', message: 'Cannot GET /v2/nowhere' } });
+    expect(sent).toMatchObject({
+      status: 404,
+      body: { code: 'NOT_FOUND', status: '404', message: 'Cannot GET /v2/nowhere' },
+    });
   });
 
   it('keeps a 404 thrown by a handler for a known path a 404', () => {
@@ -97,6 +154,9 @@ describe('TmfErrorFilter', () => {
   });
 
   it('only ends a response that has already started', () => {
-    expect(respond(new HttpException('late', 500), 'GET', '/v2/bucket', true)).toMatchObject({ status: 0, ended: true });
+    expect(respond(new HttpException('late', 500), 'GET', '/v2/bucket', true)).toMatchObject({
+      status: 0,
+      ended: true,
+    });
   });
 });

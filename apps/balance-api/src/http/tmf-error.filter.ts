@@ -45,7 +45,10 @@ export class TmfErrorFilter implements ExceptionFilter {
     const allow = isRouteMiss(exception, req) ? allowedMethods(req) : [];
     const { status, body } = allow.length > 0 ? methodNotAllowed(req, allow) : toTmfErrorResponse(exception);
     if (status >= 500) {
-      this.logger.error(`${req.method} ${req.originalUrl} → ${status}`, exception instanceof Error ? exception.stack : String(exception));
+      this.logger.error(
+        `${req.method} ${req.originalUrl} → ${status}`,
+        exception instanceof Error ? exception.stack : String(exception),
+      );
     }
     if (res.headersSent) {
       // Part of a response is already on the wire: all that can be done is end it.

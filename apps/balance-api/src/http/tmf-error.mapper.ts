@@ -35,8 +35,14 @@ export const UNMAPPED_DOMAIN_STATUS = 422;
 
 /** Infrastructure errors that are the client's to retry, keyed by class name (they carry no domain code). */
 const NAMED_CONFLICTS: Record<string, { code: string; message: string }> = {
-  CommandIdConflict: { code: 'IDEMPOTENCY.COMMAND_ID_CONFLICT', message: 'This request id was already used for a different request' },
-  StreamVersionConflict: { code: 'CONCURRENCY.CONFLICT', message: 'The resource was changed concurrently; retry the request' },
+  CommandIdConflict: {
+    code: 'IDEMPOTENCY.COMMAND_ID_CONFLICT',
+    message: 'This request id was already used for a different request',
+  },
+  StreamVersionConflict: {
+    code: 'CONCURRENCY.CONFLICT',
+    message: 'The resource was changed concurrently; retry the request',
+  },
 };
 
 export function domainStatus(code: string): number {
@@ -49,7 +55,10 @@ const humanize = (code: string): string => {
   return words.charAt(0).toUpperCase() + words.slice(1);
 };
 const statusPhrase = (status: number): string => STATUS_CODES[status] ?? 'Error';
-const statusCode = (status: number): string => statusPhrase(status).toUpperCase().replace(/[^A-Z0-9]+/g, '_');
+const statusCode = (status: number): string =>
+  statusPhrase(status)
+    .toUpperCase()
+    .replace(/[^A-Z0-9]+/g, '_');
 
 function httpMessage(response: string | object, fallback: string): string {
   if (typeof response === 'string') return response;
@@ -62,7 +71,10 @@ function fromHttpException(exception: HttpException): TmfErrorResponse {
   const status = exception.getStatus();
   const response = exception.getResponse();
   if (isTmfError(response)) return { status, body: { ...response, status: String(status) } };
-  return { status, body: tmfError(status, statusCode(status), statusPhrase(status), httpMessage(response, exception.message)) };
+  return {
+    status,
+    body: tmfError(status, statusCode(status), statusPhrase(status), httpMessage(response, exception.message)),
+  };
 }
 
 function asRecord(value: unknown): Record<string, unknown> {
@@ -75,7 +87,8 @@ export function toTmfErrorResponse(exception: unknown): TmfErrorResponse {
   const error = asRecord(exception);
   const message = typeof error.message === 'string' ? error.message : undefined;
   const names = [error.name, (exception as object | undefined)?.constructor?.name];
-  const conflict = names.filter((name): name is string => typeof name === 'string' && Object.hasOwn(NAMED_CONFLICTS, name))
+  const conflict = names
+    .filter((name): name is string => typeof name === 'string' && Object.hasOwn(NAMED_CONFLICTS, name))
     .map((name) => NAMED_CONFLICTS[name])[0];
   if (conflict) return { status: 409, body: tmfError(409, conflict.code, 'Conflict', conflict.message) };
   if (typeof error.code === 'string' && DOMAIN_CODE.test(error.code) && !INFRASTRUCTURE_CODE.test(error.code)) {
@@ -84,7 +97,13 @@ export function toTmfErrorResponse(exception: unknown): TmfErrorResponse {
   }
   // http-errors raised by Express middleware mark client errors safe to show with `expose`.
   if (error.expose === true && typeof error.status === 'number' && error.status >= 400 && error.status < 500) {
-    return { status: error.status, body: tmfError(error.status, statusCode(error.status), statusPhrase(error.status), message) };
+    return {
+      status: error.status,
+      body: tmfError(error.status, statusCode(error.status), statusPhrase(error.status), message),
+    };
   }
-  return { status: 500, body: tmfError(500, 'INTERNAL_ERROR', 'Internal Server Error', 'An unexpected error occurred; it has been logged') };
+  return {
+    status: 500,
+    body: tmfError(500, 'INTERNAL_ERROR', 'Internal Server Error', 'An unexpected error occurred; it has been logged'),
+  };
 }

@@ -31,15 +31,21 @@ export const BALANCE_TOPUP_QUERY: ResourceQuerySpec = {
   filters: ['id', 'status', 'type', 'bucket.id', 'channel.id', 'requestor.id', ...REFS],
   values: { status: TOPUP_STATUSES },
 };
-export const BALANCE_ADJUSTMENT_QUERY: ResourceQuerySpec = { filters: ['id', 'type', 'bucket.id', 'requestor.id', ...REFS] };
-export const BALANCE_ACTIVITY_QUERY: ResourceQuerySpec = { filters: ['type', 'action.id', 'bucketBalance.id', ...REFS] };
+export const BALANCE_ADJUSTMENT_QUERY: ResourceQuerySpec = {
+  filters: ['id', 'type', 'bucket.id', 'requestor.id', ...REFS],
+};
+export const BALANCE_ACTIVITY_QUERY: ResourceQuerySpec = {
+  filters: ['type', 'action.id', 'bucketBalance.id', ...REFS],
+};
 
 export const DEFAULT_LIMIT = 100;
 export const MAX_LIMIT = 1000;
 const ALWAYS_KEPT = ['id', 'href'];
 
 function invalid(param: string, problem: string): BadRequestException {
-  return new BadRequestException(tmfError(400, 'INVALID_QUERY_PARAMETER', 'Invalid query parameter', `${param} ${problem}`));
+  return new BadRequestException(
+    tmfError(400, 'INVALID_QUERY_PARAMETER', 'Invalid query parameter', `${param} ${problem}`),
+  );
 }
 
 /** Express's default ("simple") query parser yields a string, or an array when a name repeats. */
@@ -60,7 +66,10 @@ function nonNegativeInt(param: string, raw: string, max: number): number {
  * a half Quantity (`{units}` without `amount`) means nothing to a client.
  */
 function parseFields(raw: string): string[] {
-  const names = raw.split(',').map((name) => name.trim()).filter((name) => name !== '');
+  const names = raw
+    .split(',')
+    .map((name) => name.trim())
+    .filter((name) => name !== '');
   const bad = names.find((name) => !/^@?[A-Za-z][\w.@]*$/.test(name));
   if (bad !== undefined) throw invalid('fields', `has an invalid field name "${bad}"`);
   return [...new Set([...ALWAYS_KEPT, ...names.map((name) => name.split('.')[0])])];

@@ -2,7 +2,12 @@ import { Body, Controller, Get, Param, Post, Put, Res } from '@nestjs/common';
 import { ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { type CommandContext, LedgerCommands, requestJson } from '@ledger/application';
-import { BalanceTopupStatusDto, CreateBalanceAdjustmentDto, CreateBalanceTopupDto, TMF654_V2_PATH } from '@ledger/contracts';
+import {
+  BalanceTopupStatusDto,
+  CreateBalanceAdjustmentDto,
+  CreateBalanceTopupDto,
+  TMF654_V2_PATH,
+} from '@ledger/contracts';
 import type { Doc } from '@ledger/ledger-projection';
 import {
   BALANCE_ACTIVITY_QUERY,
@@ -32,7 +37,11 @@ export class BalanceActionController {
   @Post('balanceTopup')
   @ApiOperation({ summary: 'Top up a bucket (confirmed at once unless status is "in progress")' })
   @ApiHeader({ name: 'Idempotency-Key', required: false })
-  async topup(@Body() body: CreateBalanceTopupDto, @Ctx() ctx: CommandContext, @Res({ passthrough: true }) res: Response) {
+  async topup(
+    @Body() body: CreateBalanceTopupDto,
+    @Ctx() ctx: CommandContext,
+    @Res({ passthrough: true }) res: Response,
+  ) {
     const topup = this.v2.present('topup', await this.commands.topup(requestJson(body), ctx));
     res.location(String(topup.href));
     return topup;
@@ -62,14 +71,21 @@ export class BalanceActionController {
   @Post('balanceAdjustment')
   @ApiOperation({ summary: 'Adjust a bucket: a positive amount credits, a negative one debits' })
   @ApiHeader({ name: 'Idempotency-Key', required: false })
-  async adjust(@Body() body: CreateBalanceAdjustmentDto, @Ctx() ctx: CommandContext, @Res({ passthrough: true }) res: Response) {
+  async adjust(
+    @Body() body: CreateBalanceAdjustmentDto,
+    @Ctx() ctx: CommandContext,
+    @Res({ passthrough: true }) res: Response,
+  ) {
     const adjustment = this.v2.present('adjustment', await this.commands.adjust(requestJson(body), ctx));
     res.location(String(adjustment.href));
     return adjustment;
   }
 
   @Get('balanceAdjustment')
-  async adjustments(@TmfQueryParams(BALANCE_ADJUSTMENT_QUERY) query: TmfQuery, @Res({ passthrough: true }) res: Response) {
+  async adjustments(
+    @TmfQueryParams(BALANCE_ADJUSTMENT_QUERY) query: TmfQuery,
+    @Res({ passthrough: true }) res: Response,
+  ) {
     return sendPage(this.v2.list('adjustment', query), res);
   }
 

@@ -5,7 +5,11 @@ import { LedgerApp, startLedgerApp } from '../../../../test/support/ledger-app';
 jest.setTimeout(60_000);
 
 const post = (url: string, body: unknown, headers: Record<string, string> = {}) =>
-  fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) });
+  fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...headers },
+    body: JSON.stringify(body),
+  });
 
 describe('a topup through HTTP, end to end', () => {
   let app: LedgerApp;
@@ -16,7 +20,9 @@ describe('a topup through HTTP, end to end', () => {
 
   it('credits the bucket, is readable at once, and reaches the state topic with its version', async () => {
     const created = await post(`${app.v2}/bucket`, {
-      type: 'monetary', product: [{ id: `prod-${randomUUID()}` }], amount: { amount: 10.25, units: 'EUR' },
+      type: 'monetary',
+      product: [{ id: `prod-${randomUUID()}` }],
+      amount: { amount: 10.25, units: 'EUR' },
       validFor: { startDateTime: '2025-01-01T00:00:00Z', endDateTime: '2099-01-01T00:00:00Z' },
     });
     expect(created.status).toBe(201);
@@ -24,7 +30,10 @@ describe('a topup through HTTP, end to end', () => {
     expect(created.headers.get('location')).toBe(bucket.href);
 
     const topup = await post(`${app.v2}/balanceTopup`, {
-      type: 'voucher', channel: { id: 'web' }, amount: { amount: 5.5, units: 'EUR' }, bucket: { id: bucket.id },
+      type: 'voucher',
+      channel: { id: 'web' },
+      amount: { amount: 5.5, units: 'EUR' },
+      bucket: { id: bucket.id },
     });
     expect(topup.status).toBe(201);
     expect(await topup.json()).toMatchObject({ status: 'confirmed', amount: { amount: 5.5, units: 'EUR' } });
@@ -32,7 +41,10 @@ describe('a topup through HTTP, end to end', () => {
     const read = (await (await fetch(`${app.v2}/bucket/${bucket.id}`)).json()) as { amount: unknown };
     expect(read.amount).toEqual({ amount: 15.75, units: 'EUR' });
 
-    const activity = (await (await fetch(`${app.v2}/balanceActivity?bucketBalance.id=${bucket.id}`)).json()) as { href: string; type: string }[];
+    const activity = (await (await fetch(`${app.v2}/balanceActivity?bucketBalance.id=${bucket.id}`)).json()) as {
+      href: string;
+      type: string;
+    }[];
     expect(activity.map((a) => a.type)).toEqual(['topup', 'topupRequest', 'bucketCreation']);
     const one = await fetch(activity[0].href);
     expect(one.status).toBe(200);

@@ -50,7 +50,8 @@ export class V2Presenter {
 
   /** The presented document, or v2's 404 when the resource does not exist. */
   found(kind: ResourceKind, id: string, doc: Doc | undefined): Doc {
-    if (!doc) throw new NotFoundException(tmfError(404, 'NOT_FOUND', 'Not found', `${PATHS[kind]} ${id} does not exist`));
+    if (!doc)
+      throw new NotFoundException(tmfError(404, 'NOT_FOUND', 'Not found', `${PATHS[kind]} ${id} does not exist`));
     return this.present(kind, doc);
   }
 

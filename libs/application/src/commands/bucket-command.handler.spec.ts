@@ -1,4 +1,12 @@
-import { type BucketCommand, type Quantity, bucketStream, foldBucket, formatAmount, isBucketEvent, parseQuantity } from '@ledger/domain';
+import {
+  type BucketCommand,
+  type Quantity,
+  bucketStream,
+  foldBucket,
+  formatAmount,
+  isBucketEvent,
+  parseQuantity,
+} from '@ledger/domain';
 import {
   type AppendOptions,
   type AppendResult,
@@ -26,7 +34,12 @@ const keyed = (key: string, fingerprint = 'f-1'): CommandIdentity => ({
 
 const open = (amount: string): BucketCommand => ({
   type: 'OpenBucket',
-  data: { bucketId: BUCKET, product: [{ id: 'p-1' }], amount: eur(amount), validFor: { startDateTime: '2025-01-01T00:00:00Z' } },
+  data: {
+    bucketId: BUCKET,
+    product: [{ id: 'p-1' }],
+    amount: eur(amount),
+    validFor: { startDateTime: '2025-01-01T00:00:00Z' },
+  },
   metadata: { now: NOW },
 });
 const adjust = (id: string, amount: string): BucketCommand => ({
@@ -41,7 +54,12 @@ class ObservedStore implements EventStore {
   appends = 0;
   refuseAppends = false;
   constructor(readonly inner: InMemoryEventStore) {}
-  append(stream: string, events: NewEvent[], expected: ExpectedRevision, options?: AppendOptions): Promise<AppendResult> {
+  append(
+    stream: string,
+    events: NewEvent[],
+    expected: ExpectedRevision,
+    options?: AppendOptions,
+  ): Promise<AppendResult> {
     this.appends++;
     if (this.refuseAppends) return Promise.reject(new StreamVersionConflict(stream, expected, 0n));
     return this.inner.append(stream, events, expected, options);
@@ -114,7 +132,9 @@ describe('BucketCommandHandler', () => {
 
     it('refuses when the latest state still refuses, and appends nothing', async () => {
       const before = await memory.readStream(bucketStream(BUCKET));
-      await expect(handler.handle(BUCKET, adjust('a-1', '-50'), plain)).rejects.toMatchObject({ code: 'BUCKET.INSUFFICIENT_BALANCE' });
+      await expect(handler.handle(BUCKET, adjust('a-1', '-50'), plain)).rejects.toMatchObject({
+        code: 'BUCKET.INSUFFICIENT_BALANCE',
+      });
       expect(store.reads).toBe(1);
       const after = await memory.readStream(bucketStream(BUCKET));
       expect(after).toEqual(before);
@@ -153,7 +173,9 @@ describe('BucketCommandHandler', () => {
 
     it('refuses the same key with another request', async () => {
       await handler.handle(BUCKET, adjust('a-1', '3'), keyed('k-3', 'f-1'));
-      await expect(handler.handle(BUCKET, adjust('a-2', '4'), keyed('k-3', 'f-2'))).rejects.toBeInstanceOf(IdempotencyConflict);
+      await expect(handler.handle(BUCKET, adjust('a-2', '4'), keyed('k-3', 'f-2'))).rejects.toBeInstanceOf(
+        IdempotencyConflict,
+      );
       expect(await balance(memory)).toBe('13');
     });
   });

@@ -112,10 +112,15 @@ export class BucketCommandHandler {
     attempt: number,
   ): Promise<AppendStep> {
     try {
-      const result = await this.store.append(stream, events.map((e) => newEvent(e, identity)), current.revision ?? 'no_stream', {
-        commandId: identity.commandId,
-        commandFingerprint: identity.fingerprint,
-      });
+      const result = await this.store.append(
+        stream,
+        events.map((e) => newEvent(e, identity)),
+        current.revision ?? 'no_stream',
+        {
+          commandId: identity.commandId,
+          commandFingerprint: identity.fingerprint,
+        },
+      );
       if (result.duplicate) return await this.answerRecordedCommand(stream, identity, attempt);
       this.remember(stream, {
         state: events.reduce(evolveOwned, current.state),

@@ -24,5 +24,7 @@ export function createdResource(kind: CreatedKind, outcome: CommandOutcome): Doc
 
 /** The id the command gave its resource (the first execution's, on a retry). */
 export function createdId(outcome: CommandOutcome, key: 'bucketId' | 'topupId' | 'adjustmentId'): string | undefined {
-  return outcome.events.map((e) => (e.data as Record<string, unknown>)[key]).find((v): v is string => typeof v === 'string');
+  return outcome.events
+    .map((e) => (e.data as Record<string, unknown>)[key])
+    .find((v): v is string => typeof v === 'string');
 }

@@ -27,7 +27,13 @@ export function topupBalanceCommand(
   metadata: CommandMetadata,
 ): TopupBalance {
   const { bucket: _bucket, amount, ...fields } = input;
-  const data = { ...fields, topupId, bucketId: target.bucketId, openIfMissing: target.openIfMissing, amount: parseQuantity(amount) };
+  const data = {
+    ...fields,
+    topupId,
+    bucketId: target.bucketId,
+    openIfMissing: target.openIfMissing,
+    amount: parseQuantity(amount),
+  };
   return { type: 'TopupBalance', data, metadata };
 }
 
@@ -38,11 +44,17 @@ export function adjustBalanceCommand(
   metadata: CommandMetadata,
 ): AdjustBalance {
   const { bucket: _bucket, amount, ...fields } = input;
-  return { type: 'AdjustBalance', data: { ...fields, adjustmentId, bucketId: target.bucketId, amount: parseQuantity(amount) }, metadata };
+  return {
+    type: 'AdjustBalance',
+    data: { ...fields, adjustmentId, bucketId: target.bucketId, amount: parseQuantity(amount) },
+    metadata,
+  };
 }
 
 /** Parses the quantities present, each refused by its own field name. */
 function parsedQuantities<K extends string>(values: Record<K, unknown>): Partial<Record<K, Quantity>> {
   const present = Object.entries(values).filter(([, value]) => value !== undefined);
-  return Object.fromEntries(present.map(([field, value]) => [field, parseQuantity(value, field)])) as Partial<Record<K, Quantity>>;
+  return Object.fromEntries(present.map(([field, value]) => [field, parseQuantity(value, field)])) as Partial<
+    Record<K, Quantity>
+  >;
 }

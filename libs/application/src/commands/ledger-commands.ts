@@ -61,7 +61,11 @@ export class LedgerCommands {
     if (!topup) return undefined;
     if (input.status === 'in progress') {
       if (topup.status === 'in progress') return topup;
-      throw domainError('TOPUP.INVALID_TRANSITION', `a ${String(topup.status)} topup cannot go back to in progress`, 'status');
+      throw domainError(
+        'TOPUP.INVALID_TRANSITION',
+        `a ${String(topup.status)} topup cannot go back to in progress`,
+        'status',
+      );
     }
     const operation = `topup-status:${topupId}`;
     const bucketId = (topup.bucket as { id: string }).id;
@@ -77,7 +81,13 @@ export class LedgerCommands {
     return { now: this.options.clock.now().toISOString(), correlationId: ctx.correlationId, commandId };
   }
 
-  private run(bucketId: string, operation: string, command: BucketCommand, body: unknown, ctx: CommandContext): Promise<CommandOutcome> {
+  private run(
+    bucketId: string,
+    operation: string,
+    command: BucketCommand,
+    body: unknown,
+    ctx: CommandContext,
+  ): Promise<CommandOutcome> {
     return this.options.handler.handle(bucketId, command, {
       commandId: command.metadata.commandId,
       fingerprint: ctx.idempotencyKey ? fingerprint(operation, body) : undefined,

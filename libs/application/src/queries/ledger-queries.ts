@@ -20,7 +20,11 @@ export class LedgerQueries {
 
   /** Every bucket of a product, deleted ones excluded by the read model, for bucket resolution. */
   async bucketCandidates(productId: string): Promise<BucketCandidate[]> {
-    const page = await this.list('bucket', { filters: [{ path: 'product.id', value: productId }], offset: 0, limit: 1000 });
+    const page = await this.list('bucket', {
+      filters: [{ path: 'product.id', value: productId }],
+      offset: 0,
+      limit: 1000,
+    });
     return page.items.map((d) => ({
       id: d.id as string,
       productIds: ((d.product as { id: string }[] | undefined) ?? []).map((p) => p.id),

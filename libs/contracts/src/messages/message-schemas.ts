@@ -59,7 +59,8 @@ function describe(error: ErrorObject): string {
   const params = error.params as Record<string, unknown>;
   if (error.keyword === 'additionalProperties') return `must not have property "${String(params.additionalProperty)}"`;
   if (error.keyword === 'false schema') return 'must be absent for this event type';
-  if (error.keyword === 'enum') return `${error.message ?? 'invalid'}: ${(params.allowedValues as unknown[]).join(', ')}`;
+  if (error.keyword === 'enum')
+    return `${error.message ?? 'invalid'}: ${(params.allowedValues as unknown[]).join(', ')}`;
   return error.message ?? error.keyword;
 }
 

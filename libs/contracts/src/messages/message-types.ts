@@ -40,13 +40,26 @@ export type BucketStateMessage<Amount = number> = {
 };
 
 export type LedgerEventType =
-  | 'BucketOpened' | 'TopupRequested' | 'BalanceToppedUp' | 'TopupCancelled' | 'BalanceAdjusted' | 'BucketStatusChanged' | 'BucketDeleted';
+  | 'BucketOpened'
+  | 'TopupRequested'
+  | 'BalanceToppedUp'
+  | 'TopupCancelled'
+  | 'BalanceAdjusted'
+  | 'BucketStatusChanged'
+  | 'BucketDeleted';
 
 /** The balance activity row an event produced; signed amounts (a debit or a reversal is negative). */
 export type BalanceActivity<Amount = number> = {
   id: string;
   date: string;
-  type: 'bucketCreation' | 'topupRequest' | 'topup' | 'topupCancellation' | 'adjustment' | 'statusChange' | 'bucketDeletion';
+  type:
+    | 'bucketCreation'
+    | 'topupRequest'
+    | 'topup'
+    | 'topupCancellation'
+    | 'adjustment'
+    | 'statusChange'
+    | 'bucketDeletion';
   bucketBalance: { id: string };
   action?: { id: string };
   product?: IdentifiedRef;

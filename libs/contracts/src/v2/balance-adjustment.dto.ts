@@ -8,7 +8,11 @@ import { BucketOrProductField, BucketRefDto, PartyAccountRefDto, ProductRefDto, 
  * The amount is signed: positive credits, negative debits.
  */
 export class CreateBalanceAdjustmentDto extends TmfEntityDto {
-  @StringField({ required: true, description: 'Adjustment type; selects the bucket under the product', example: 'national-voice' })
+  @StringField({
+    required: true,
+    description: 'Adjustment type; selects the bucket under the product',
+    example: 'national-voice',
+  })
   type!: string;
 
   @StringField({
@@ -48,6 +52,9 @@ export class CreateBalanceAdjustmentDto extends TmfEntityDto {
   @NestedField(() => PartyAccountRefDto, { example: { id: 'acc-4711', name: 'Prepaid account 4711' } })
   partyAccount?: PartyAccountRefDto;
 
-  @NestedField(() => RelatedPartyDto, { isArray: true, example: [{ id: 'cust-9', role: 'customer', '@referredType': 'Individual' }] })
+  @NestedField(() => RelatedPartyDto, {
+    isArray: true,
+    example: [{ id: 'cust-9', role: 'customer', '@referredType': 'Individual' }],
+  })
   relatedParty?: RelatedPartyDto[];
 }

@@ -2,10 +2,23 @@ import { ApiProperty } from '@nestjs/swagger';
 import { IsDefined, IsIn, ValidateIf } from 'class-validator';
 import { BooleanField, NestedField, PositiveIntegerField, StringField } from '../validation/field.decorators';
 import {
-  PositiveQuantityDto, RECURRING_PERIODS, RecurringPeriod, TimePeriodDto, TmfEntityDto, TOPUP_INITIAL_STATUSES, TOPUP_STATUSES, TopupStatus,
+  PositiveQuantityDto,
+  RECURRING_PERIODS,
+  RecurringPeriod,
+  TimePeriodDto,
+  TmfEntityDto,
+  TOPUP_INITIAL_STATUSES,
+  TOPUP_STATUSES,
+  TopupStatus,
 } from './common.dto';
 import {
-  BucketOrProductField, BucketRefDto, ChannelRefDto, PartyAccountRefDto, PaymentMethodRefDto, ProductRefDto, RelatedPartyDto,
+  BucketOrProductField,
+  BucketRefDto,
+  ChannelRefDto,
+  PartyAccountRefDto,
+  PaymentMethodRefDto,
+  ProductRefDto,
+  RelatedPartyDto,
 } from './refs.dto';
 
 /**
@@ -14,7 +27,11 @@ import {
  * and are rejected. `bucket` or `product` must identify the bucket.
  */
 export class CreateBalanceTopupDto extends TmfEntityDto {
-  @StringField({ required: true, description: 'Topup type; selects the bucket under the product', example: 'national-voice' })
+  @StringField({
+    required: true,
+    description: 'Topup type; selects the bucket under the product',
+    example: 'national-voice',
+  })
   type!: string;
 
   @NestedField(() => ChannelRefDto, { required: true, example: { id: 'web', name: 'web' } })
@@ -35,7 +52,11 @@ export class CreateBalanceTopupDto extends TmfEntityDto {
   @StringField({ example: 'Monthly recharge at the shop' })
   description?: string;
 
-  @StringField({ enum: TOPUP_INITIAL_STATUSES, description: 'Initial status; the server decides when absent', example: 'confirmed' })
+  @StringField({
+    enum: TOPUP_INITIAL_STATUSES,
+    description: 'Initial status; the server decides when absent',
+    example: 'confirmed',
+  })
   status?: (typeof TOPUP_INITIAL_STATUSES)[number];
 
   @NestedField(() => RelatedPartyDto, {
@@ -48,7 +69,12 @@ export class CreateBalanceTopupDto extends TmfEntityDto {
   isAutoTopup?: boolean;
 
   /** A periodic topup needs its period; without one the scheduler could not run it. */
-  @ApiProperty({ required: false, enum: RECURRING_PERIODS, description: 'Required when isAutoTopup is true', example: 'monthly' })
+  @ApiProperty({
+    required: false,
+    enum: RECURRING_PERIODS,
+    description: 'Required when isAutoTopup is true',
+    example: 'monthly',
+  })
   @ValidateIf((topup: CreateBalanceTopupDto) => topup.isAutoTopup === true || topup.recurringPeriod !== undefined)
   @IsDefined({ message: '$property is required when isAutoTopup is true' })
   @IsIn(RECURRING_PERIODS, { message: `$property must be one of: ${RECURRING_PERIODS.join(', ')}` })
@@ -57,7 +83,9 @@ export class CreateBalanceTopupDto extends TmfEntityDto {
   @PositiveIntegerField({ description: 'Number of periods; unlimited when absent', example: 12 })
   nrOfPeriods?: number;
 
-  @NestedField(() => PaymentMethodRefDto, { example: { id: 'pm-1', type: 'voucher', details: { voucherCode: '1234-5678' } } })
+  @NestedField(() => PaymentMethodRefDto, {
+    example: { id: 'pm-1', type: 'voucher', details: { voucherCode: '1234-5678' } },
+  })
   paymentMethod?: PaymentMethodRefDto;
 
   @StringField({ description: 'Voucher identifier (R17 legacy; prefer paymentMethod)', example: 'VCH-0001-2345' })
@@ -72,7 +100,10 @@ export class CreateBalanceTopupDto extends TmfEntityDto {
   @NestedField(() => PartyAccountRefDto, { example: { id: 'acc-4711', name: 'Prepaid account 4711' } })
   partyAccount?: PartyAccountRefDto;
 
-  @NestedField(() => RelatedPartyDto, { isArray: true, example: [{ id: 'cust-9', role: 'customer', '@referredType': 'Individual' }] })
+  @NestedField(() => RelatedPartyDto, {
+    isArray: true,
+    example: [{ id: 'cust-9', role: 'customer', '@referredType': 'Individual' }],
+  })
   relatedParty?: RelatedPartyDto[];
 }
 

@@ -14,13 +14,24 @@ export class CreateBucketDto extends TmfEntityDto {
   @StringField({ example: 'Monetary balance of the prepaid line' })
   description?: string;
 
-  @StringField({ required: true, description: 'Bucket type (promotion, deposit, bonus, data, voice, …)', example: 'deposit' })
+  @StringField({
+    required: true,
+    description: 'Bucket type (promotion, deposit, bonus, data, voice, …)',
+    example: 'deposit',
+  })
   type!: string;
 
-  @NestedField(() => NonNegativeQuantityDto, { required: true, description: 'Opening balance', example: { amount: 0, units: 'EUR' } })
+  @NestedField(() => NonNegativeQuantityDto, {
+    required: true,
+    description: 'Opening balance',
+    example: { amount: 0, units: 'EUR' },
+  })
   amount!: NonNegativeQuantityDto;
 
-  @NestedField(() => NonNegativeQuantityDto, { description: 'Amount already reserved', example: { amount: 0, units: 'EUR' } })
+  @NestedField(() => NonNegativeQuantityDto, {
+    description: 'Amount already reserved',
+    example: { amount: 0, units: 'EUR' },
+  })
   reservedAmount?: NonNegativeQuantityDto;
 
   @NestedField(() => NonNegativeQuantityDto, {
@@ -53,9 +64,15 @@ export class CreateBucketDto extends TmfEntityDto {
   })
   partyAccount?: PartyAccountRefDto;
 
-  @NestedField(() => RealizingResourceRefDto, { isArray: true, example: [{ id: 'res-77', value: '+34600111222', '@Type': 'MSISDN' }] })
+  @NestedField(() => RealizingResourceRefDto, {
+    isArray: true,
+    example: [{ id: 'res-77', value: '+34600111222', '@Type': 'MSISDN' }],
+  })
   realizingResource?: RealizingResourceRefDto[];
 
-  @NestedField(() => RelatedPartyDto, { isArray: true, example: [{ id: 'cust-9', role: 'customer', '@referredType': 'Individual' }] })
+  @NestedField(() => RelatedPartyDto, {
+    isArray: true,
+    example: [{ id: 'cust-9', role: 'customer', '@referredType': 'Individual' }],
+  })
   relatedParty?: RelatedPartyDto[];
 }

@@ -29,37 +29,56 @@ export abstract class TmfEntityDto {
 }
 
 export class TimePeriodDto {
-  @DateTimeField({ required: true, description: 'Start of the period (RFC 3339 with offset)', example: '2025-01-01T00:00:00Z' })
+  @DateTimeField({
+    required: true,
+    description: 'Start of the period (RFC 3339 with offset)',
+    example: '2025-01-01T00:00:00Z',
+  })
   startDateTime!: string;
 
-  @DateTimeField({ after: 'startDateTime', description: 'End of the period; open-ended when absent', example: '2025-12-31T23:59:59Z' })
+  @DateTimeField({
+    after: 'startDateTime',
+    description: 'End of the period; open-ended when absent',
+    example: '2025-12-31T23:59:59Z',
+  })
   endDateTime?: string;
 }
 
 abstract class QuantityUnitsDto {
-  @StringField({ required: true, description: 'Unit of the amount: ISO 4217 currency or a service unit', example: 'EUR' })
+  @StringField({
+    required: true,
+    description: 'Unit of the amount: ISO 4217 currency or a service unit',
+    example: 'EUR',
+  })
   units!: string;
 }
 
 /** Topup amounts: a credit of 0 or less is never a topup. */
 export class PositiveQuantityDto extends QuantityUnitsDto {
-  @AmountField({ signed: false }, { required: true, description: 'Exact decimal, > 0, at most 6 decimal places', example: 50 })
+  @AmountField(
+    { signed: false },
+    { required: true, description: 'Exact decimal, > 0, at most 6 decimal places', example: 50 },
+  )
   amount!: number;
 }
 
 /** Adjustment amounts: positive credits, negative debits (R17 semantics), never 0. */
 export class SignedQuantityDto extends QuantityUnitsDto {
-  @AmountField({ signed: true }, { required: true, description: 'Exact decimal, non-zero, at most 6 decimal places', example: -12.5 })
+  @AmountField(
+    { signed: true },
+    { required: true, description: 'Exact decimal, non-zero, at most 6 decimal places', example: -12.5 },
+  )
   amount!: number;
 }
 
 /** Opening balances, reservations and credit limits: 0 or more. */
 export class NonNegativeQuantityDto extends QuantityUnitsDto {
-  @AmountField({
-    signed: false,
-    allowZero: true }, { required: true,
-    description: 'Exact decimal, ≥ 0, at most 6 decimal places',
-    example: 100,
-  })
+  @AmountField(
+    {
+      signed: false,
+      allowZero: true,
+    },
+    { required: true, description: 'Exact decimal, ≥ 0, at most 6 decimal places', example: 100 },
+  )
   amount!: number;
 }

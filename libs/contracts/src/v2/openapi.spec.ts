@@ -27,7 +27,10 @@ describe('OpenAPI document of the v2 request DTOs', () => {
 
   beforeAll(async () => {
     const app = await NestFactory.create(DtoModule, { logger: false });
-    schemas = SwaggerModule.createDocument(app, new DocumentBuilder().build()).components?.schemas as Record<string, Schema>;
+    schemas = SwaggerModule.createDocument(app, new DocumentBuilder().build()).components?.schemas as Record<
+      string,
+      Schema
+    >;
     await app.close();
   });
 
@@ -46,13 +49,21 @@ describe('OpenAPI document of the v2 request DTOs', () => {
   });
 
   it('documents amounts as exclusive-bounded decimals', () => {
-    expect(schemas.PositiveQuantityDto.properties.amount).toMatchObject({ format: 'decimal', minimum: 0, exclusiveMinimum: true, maximum: 1e15 });
+    expect(schemas.PositiveQuantityDto.properties.amount).toMatchObject({
+      format: 'decimal',
+      minimum: 0,
+      exclusiveMinimum: true,
+      maximum: 1e15,
+    });
     expect(schemas.NonNegativeQuantityDto.properties.amount).toMatchObject({ minimum: 0, exclusiveMinimum: false });
   });
 
   it('gives every property an example', () => {
     const bare = Object.entries(schemas).flatMap(([name, schema]) =>
-      Object.entries(schema.properties).filter(([, property]) => property.example === undefined).map(([key]) => `${name}.${key}`));
+      Object.entries(schema.properties)
+        .filter(([, property]) => property.example === undefined)
+        .map(([key]) => `${name}.${key}`),
+    );
     expect(bare).toEqual([]);
   });
 });

@@ -11,7 +11,11 @@ import { TmfEntityDto } from './common.dto';
  * references by id and builds hrefs itself.
  */
 export abstract class EntityRefDto extends TmfEntityDto {
-  @StringField({ required: true, description: 'Identifier of the referred entity', example: '5e7c1f0a-3b1d-4a5e-9d8f-2c6b7a1e0f42' })
+  @StringField({
+    required: true,
+    description: 'Identifier of the referred entity',
+    example: '5e7c1f0a-3b1d-4a5e-9d8f-2c6b7a1e0f42',
+  })
   id!: string;
 
   @StringField({
@@ -79,10 +83,15 @@ export class RealizingResourceRefDto extends EntityRefDto {
  */
 export function BucketOrProductField(): PropertyDecorator {
   return applyDecorators(
-    ApiProperty({ type: () => BucketRefDto, required: false, description: 'Bucket to act on; required unless `product` is given',
+    ApiProperty({
+      type: () => BucketRefDto,
+      required: false,
+      description: 'Bucket to act on; required unless `product` is given',
       example: { id: 'b-5f3a' },
     }),
-    ValidateIf((object: { bucket?: unknown; product?: unknown }) => object.bucket !== undefined || object.product === undefined),
+    ValidateIf(
+      (object: { bucket?: unknown; product?: unknown }) => object.bucket !== undefined || object.product === undefined,
+    ),
     IsDefined({ message: 'bucket or product is required: one of them must identify the bucket' }),
     IsObject(),
     ValidateNested({ message: '$property must be an object' }),

@@ -27,7 +27,11 @@ describe('exact amounts', () => {
   });
 
   it.each<[unknown, ExactAmountOptions, string]>([
-    [new InexactNumber('0.1000000000000000000001'), signed, 'is not exactly representable as a number (0.1000000000000000000001)'],
+    [
+      new InexactNumber('0.1000000000000000000001'),
+      signed,
+      'is not exactly representable as a number (0.1000000000000000000001)',
+    ],
     ['50', positive, 'must be a JSON number'],
     [Number.NaN, positive, 'must be a finite number'],
     [Number.POSITIVE_INFINITY, signed, 'must be a finite number'],

@@ -46,7 +46,10 @@ export function exactAmountProblem(value: unknown, options: ExactAmountOptions =
 }
 
 /** Validates a Quantity `amount`: exactly representable, finite, ≤ 6 decimals, |x| < 1e15, sign rule. */
-export function IsExactAmount(options: ExactAmountOptions = {}, validationOptions?: ValidationOptions): PropertyDecorator {
+export function IsExactAmount(
+  options: ExactAmountOptions = {},
+  validationOptions?: ValidationOptions,
+): PropertyDecorator {
   return ValidateBy(
     {
       name: 'isExactAmount',

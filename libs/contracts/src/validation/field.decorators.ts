@@ -2,8 +2,20 @@ import { applyDecorators } from '@nestjs/common';
 import { ApiProperty } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import {
-  ArrayMinSize, IsArray, IsBoolean, IsDefined, IsIn, IsInt, IsNotEmpty, IsObject, IsString, Max, Min,
-  ValidateBy, ValidateIf, ValidateNested,
+  ArrayMinSize,
+  IsArray,
+  IsBoolean,
+  IsDefined,
+  IsIn,
+  IsInt,
+  IsNotEmpty,
+  IsObject,
+  IsString,
+  Max,
+  Min,
+  ValidateBy,
+  ValidateIf,
+  ValidateNested,
 } from 'class-validator';
 import { ExactAmountOptions, IsExactAmount, MAX_ABS_AMOUNT } from './exact-amount.validator';
 import { IsAfterField, IsRfc3339 } from './rfc3339.validator';
@@ -26,7 +38,9 @@ type NestedClass = new () => object;
  * fails the type check instead of passing as "not sent" and reaching the domain as null.
  */
 function presence(required: boolean | undefined): PropertyDecorator {
-  return required ? IsDefined({ message: '$property is required' }) : ValidateIf((_object, value) => value !== undefined);
+  return required
+    ? IsDefined({ message: '$property is required' })
+    : ValidateIf((_object, value) => value !== undefined);
 }
 
 function doc(options: FieldOptions, extra: Record<string, unknown> = {}): PropertyDecorator {
@@ -35,8 +49,12 @@ function doc(options: FieldOptions, extra: Record<string, unknown> = {}): Proper
 }
 
 /** Non-empty string: an empty id, unit, type or name identifies nothing. */
-export function StringField(options: FieldOptions & { enum?: readonly string[]; default?: string } = {}): PropertyDecorator {
-  const allowed = options.enum ? [IsIn(options.enum, { message: `$property must be one of: ${options.enum.join(', ')}` })] : [];
+export function StringField(
+  options: FieldOptions & { enum?: readonly string[]; default?: string } = {},
+): PropertyDecorator {
+  const allowed = options.enum
+    ? [IsIn(options.enum, { message: `$property must be one of: ${options.enum.join(', ')}` })]
+    : [];
   return applyDecorators(
     doc(options, { type: String, enum: options.enum, default: options.default }),
     presence(options.required),

@@ -32,7 +32,10 @@ function withPath(message: string, property: string, path: string): string {
 function toFieldError(path: string, property: string, constraints: Record<string, string>): FieldError {
   if ('whitelistValidation' in constraints) {
     const topLevel = path === property;
-    const why = topLevel && SERVER_SET_FIELDS.has(property) ? 'is set by the server and must not be sent' : 'is not a known field';
+    const why =
+      topLevel && SERVER_SET_FIELDS.has(property)
+        ? 'is set by the server and must not be sent'
+        : 'is not a known field';
     return { path, code: 'UNKNOWN_FIELD', message: `${path} ${why}` };
   }
   if ('isDefined' in constraints) {

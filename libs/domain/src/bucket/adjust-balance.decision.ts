@@ -4,7 +4,14 @@ import { domainError } from '../domain-error';
 import { parsePeriod } from '../time/time-period';
 import type { AdjustBalance, AdjustBalanceData } from './bucket.commands';
 import { type BalanceAdjusted, bucketEvent } from './bucket.events';
-import { type BalanceMove, type DecisionTime, assertUnits, assertUsable, moveBalance, requireLive } from './bucket.guards';
+import {
+  type BalanceMove,
+  type DecisionTime,
+  assertUnits,
+  assertUsable,
+  moveBalance,
+  requireLive,
+} from './bucket.guards';
 import type { BucketState } from './bucket.state';
 
 /**

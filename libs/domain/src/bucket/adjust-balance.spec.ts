@@ -92,7 +92,10 @@ describe('AdjustBalance', () => {
 
   describe('when adjustment a-1 was already applied', () => {
     it('stays quiet on the repeat', () => {
-      spec.given([opened('500'), adjusted('a-1', '-50', '500', '450')]).when(adjust('a-1', '-50')).thenNothingHappens();
+      spec
+        .given([opened('500'), adjusted('a-1', '-50', '500', '450')])
+        .when(adjust('a-1', '-50'))
+        .thenNothingHappens();
     });
   });
 

@@ -36,9 +36,7 @@ export interface BucketReference {
   readonly type?: string;
 }
 
-export type BucketResolution =
-  | { readonly kind: 'existing'; readonly bucketId: string }
-  | { readonly kind: 'open-new' };
+export type BucketResolution = { readonly kind: 'existing'; readonly bucketId: string } | { readonly kind: 'open-new' };
 
 export function resolveBucket(reference: BucketReference, candidates: readonly BucketCandidate[]): BucketResolution {
   const live = candidates.filter((candidate) => candidate.deleted !== true);

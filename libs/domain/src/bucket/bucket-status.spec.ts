@@ -49,7 +49,10 @@ describe('ChangeBucketStatus', () => {
 describe('DeleteBucket', () => {
   describe('when the bucket holds 500 EUR', () => {
     it('deletes it', () => {
-      spec.given([opened('500')]).when(deleteCommand).then([deleted]);
+      spec
+        .given([opened('500')])
+        .when(deleteCommand)
+        .then([deleted]);
     });
   });
 

@@ -99,10 +99,4 @@ export type ChangeBucketStatus = Command<
 export type DeleteBucket = Command<'DeleteBucket', { readonly bucketId: string }>;
 
 export type BucketCommand =
-  | OpenBucket
-  | TopupBalance
-  | ConfirmTopup
-  | CancelTopup
-  | AdjustBalance
-  | ChangeBucketStatus
-  | DeleteBucket;
+  OpenBucket | TopupBalance | ConfirmTopup | CancelTopup | AdjustBalance | ChangeBucketStatus | DeleteBucket;

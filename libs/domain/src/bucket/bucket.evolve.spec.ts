@@ -71,8 +71,13 @@ describe('evolve', () => {
 
   it('folds in place (evolveOwned) to exactly the state the pure evolve reaches, event by event', () => {
     const { events } = run([
-      openCommand({ amount: eur('10') }), topup('t-1', '2'), topup('t-2', '1', { status: 'in progress' }),
-      adjust('a-1', '-0.5'), confirm('t-2'), cancel('t-1'), adjust('a-2', '3'),
+      openCommand({ amount: eur('10') }),
+      topup('t-1', '2'),
+      topup('t-2', '1', { status: 'in progress' }),
+      adjust('a-1', '-0.5'),
+      confirm('t-2'),
+      cancel('t-1'),
+      adjust('a-2', '3'),
     ]);
     let pure = initialState();
     let owned = initialState();
@@ -85,9 +90,15 @@ describe('evolve', () => {
   });
 
   it('never changes the state passed to the pure evolve, so earlier states stay valid', () => {
-    const { events } = run([openCommand({ amount: eur('10') }), topup('t-1', '1', { status: 'in progress' }), confirm('t-1'), adjust('a-1', '-1')]);
+    const { events } = run([
+      openCommand({ amount: eur('10') }),
+      topup('t-1', '1', { status: 'in progress' }),
+      confirm('t-1'),
+      adjust('a-1', '-1'),
+    ]);
     const before = foldBucket(events.slice(0, 2));
-    const copy = (s: BucketState) => (isLive(s) ? { topups: new Map(s.topups), adjustmentIds: new Set(s.adjustmentIds) } : undefined);
+    const copy = (s: BucketState) =>
+      isLive(s) ? { topups: new Map(s.topups), adjustmentIds: new Set(s.adjustmentIds) } : undefined;
     const snapshot = copy(before);
     const after = events.slice(2).reduce(evolve, before);
     expect(copy(before)).toEqual(snapshot);
@@ -102,6 +113,9 @@ describe('evolve', () => {
 
 describe('decide', () => {
   it('rejects a command whose metadata.now is not an RFC 3339 instant', () => {
-    spec.given([opened('500')]).when(topup('t-1', '5', {}, 'yesterday')).thenThrows('DATE.INVALID', 'metadata.now');
+    spec
+      .given([opened('500')])
+      .when(topup('t-1', '5', {}, 'yesterday'))
+      .thenThrows('DATE.INVALID', 'metadata.now');
   });
 });

@@ -82,7 +82,13 @@ function adjusted(bucket: LiveBucket, adjustmentId: string, after: QuantityData,
   return { ...withBalance(bucket, after), adjustmentIds: ids.add(adjustmentId) };
 }
 
-function withTopup(bucket: LiveBucket, id: string, status: TopupFacts['status'], amount: QuantityData, owned: boolean): LiveBucket {
+function withTopup(
+  bucket: LiveBucket,
+  id: string,
+  status: TopupFacts['status'],
+  amount: QuantityData,
+  owned: boolean,
+): LiveBucket {
   return withTopupFacts(bucket, id, { status, amount: fromQuantityData(amount) }, owned);
 }
 

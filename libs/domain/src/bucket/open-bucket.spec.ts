@@ -86,14 +86,20 @@ describe('OpenBucket', () => {
 
   describe('when the bucket already exists', () => {
     it('rejects opening it again', () => {
-      spec.given([opened('500')]).when(openCommand({ amount: eur('500') })).thenThrows('BUCKET.ALREADY_EXISTS');
+      spec
+        .given([opened('500')])
+        .when(openCommand({ amount: eur('500') }))
+        .thenThrows('BUCKET.ALREADY_EXISTS');
     });
   });
 
   describe('when the bucket was deleted', () => {
     it('never reuses its id', () => {
       const deleted = bucketEvent('BucketDeleted', { bucketId: BUCKET_ID, deletedAt: NOW });
-      spec.given([opened('500'), deleted]).when(openCommand()).thenThrows('BUCKET.ALREADY_EXISTS');
+      spec
+        .given([opened('500'), deleted])
+        .when(openCommand())
+        .thenThrows('BUCKET.ALREADY_EXISTS');
     });
   });
 });

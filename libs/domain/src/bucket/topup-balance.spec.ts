@@ -10,10 +10,9 @@ describe('TopupBalance', () => {
     });
 
     it('confirms a topup posted as "confirmed" at once', () => {
-      given.when(topup('t-1', '0.000001', { status: 'confirmed' })).then([
-        requested('t-1', '0.000001'),
-        toppedUp('t-1', '0.000001', '500', '500.000001'),
-      ]);
+      given
+        .when(topup('t-1', '0.000001', { status: 'confirmed' }))
+        .then([requested('t-1', '0.000001'), toppedUp('t-1', '0.000001', '500', '500.000001')]);
     });
 
     it('records a topup posted "in progress" without crediting it', () => {
@@ -74,7 +73,10 @@ describe('TopupBalance', () => {
 
   describe('when the bucket holds 999999999999999 EUR', () => {
     it('rejects a credit that would leave the amount range', () => {
-      spec.given([opened('999999999999999')]).when(topup('t-1', '1')).thenThrows('AMOUNT.OUT_OF_RANGE');
+      spec
+        .given([opened('999999999999999')])
+        .when(topup('t-1', '1'))
+        .thenThrows('AMOUNT.OUT_OF_RANGE');
     });
   });
 
@@ -86,7 +88,10 @@ describe('TopupBalance', () => {
 
     it('stays quiet when an in-progress topup is posted again', () => {
       const history = [opened('500'), requested('t-1', '50')];
-      spec.given(history).when(topup('t-1', '50', { status: 'in progress' })).thenNothingHappens();
+      spec
+        .given(history)
+        .when(topup('t-1', '50', { status: 'in progress' }))
+        .thenNothingHappens();
     });
   });
 
@@ -101,13 +106,19 @@ describe('TopupBalance', () => {
       const opening = opened('0', { type: 'monetary', product: [{ id: 'p-9' }], validFor, openedAt: NOW });
       const fields = { type: 'monetary', product: { id: 'p-9' }, validFor };
       const request = bucketEvent('TopupRequested', { ...requested('t-1', '50').data, ...fields });
-      spec.given([]).when(command).then([opening, request, toppedUp('t-1', '50', '0', '50')]);
+      spec
+        .given([])
+        .when(command)
+        .then([opening, request, toppedUp('t-1', '50', '0', '50')]);
     });
 
     it('opens it valid from now when the topup has no validFor', () => {
       const command = topup('t-1', '50', { openIfMissing: true, status: 'in progress' });
       const opening = opened('0', { product: [], validFor: { startDateTime: NOW }, openedAt: NOW });
-      spec.given([]).when(command).then([opening, requested('t-1', '50')]);
+      spec
+        .given([])
+        .when(command)
+        .then([opening, requested('t-1', '50')]);
     });
   });
 
@@ -121,12 +132,18 @@ describe('TopupBalance', () => {
     });
 
     it('takes the units of its first topup', () => {
-      spec.given([unitless]).when(topup('t-1', '50')).then([requested('t-1', '50'), toppedUp('t-1', '50', '0', '50')]);
+      spec
+        .given([unitless])
+        .when(topup('t-1', '50'))
+        .then([requested('t-1', '50'), toppedUp('t-1', '50', '0', '50')]);
     });
 
     it('holds every later topup to those units, even while the first is in progress', () => {
       const usd = topup('t-2', '5', { amount: { amount: 5_000_000n, units: 'USD' } });
-      spec.given([unitless, requested('t-1', '50')]).when(usd).thenThrows('BUCKET.UNITS_MISMATCH');
+      spec
+        .given([unitless, requested('t-1', '50')])
+        .when(usd)
+        .thenThrows('BUCKET.UNITS_MISMATCH');
     });
   });
 });

@@ -114,14 +114,20 @@ describe('topup lifecycle', () => {
   describe('when the bucket was deleted', () => {
     it('rejects lifecycle commands as BUCKET.NOT_FOUND', () => {
       const deleted = bucketEvent('BucketDeleted', { bucketId: BUCKET_ID, deletedAt: NOW });
-      spec.given([opened('500'), requested('t-1', '50'), deleted]).when(confirm('t-1')).thenThrows('BUCKET.NOT_FOUND');
+      spec
+        .given([opened('500'), requested('t-1', '50'), deleted])
+        .when(confirm('t-1'))
+        .thenThrows('BUCKET.NOT_FOUND');
     });
   });
 
   it('suspending then reactivating a bucket lets an in-progress topup be confirmed', () => {
     const pause = [statusChanged('suspended', 'active'), statusChanged('active', 'suspended')];
     const history = [opened('500'), requested('t-1', '50'), ...pause];
-    spec.given(history).when(confirm('t-1', LATER)).then([toppedUp('t-1', '50', '500', '550', LATER)]);
+    spec
+      .given(history)
+      .when(confirm('t-1', LATER))
+      .then([toppedUp('t-1', '50', '500', '550', LATER)]);
     spec.given(history).when(changeStatus('active')).thenNothingHappens();
   });
 });

@@ -32,8 +32,15 @@ function fieldsInRange(match: RegExpExecArray): boolean {
   const offsetHour = match[9] === undefined ? 0 : Number(match[9]);
   const offsetMinute = match[10] === undefined ? 0 : Number(match[10]);
   return (
-    month >= 1 && month <= 12 && day >= 1 && day <= daysInMonth(year, month) &&
-    hour <= 23 && minute <= 59 && second <= 59 && offsetHour <= 23 && offsetMinute <= 59
+    month >= 1 &&
+    month <= 12 &&
+    day >= 1 &&
+    day <= daysInMonth(year, month) &&
+    hour <= 23 &&
+    minute <= 59 &&
+    second <= 59 &&
+    offsetHour <= 23 &&
+    offsetMinute <= 59
   );
 }
 

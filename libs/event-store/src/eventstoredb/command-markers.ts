@@ -33,10 +33,17 @@ export type Marker =
   | { type: 'CommandReleased'; stream: string; fingerprint: string | null };
 
 export class CommandMarkers {
-  constructor(private readonly client: EventStoreDBClient, private readonly names: StreamNames) {}
+  constructor(
+    private readonly client: EventStoreDBClient,
+    private readonly names: StreamNames,
+  ) {}
 
   async read(commandId: string): Promise<MarkerState> {
-    const events = await readEsdbStream(this.client, this.names.commandMarker(commandId), { direction: BACKWARDS, fromRevision: END, maxCount: 1 });
+    const events = await readEsdbStream(this.client, this.names.commandMarker(commandId), {
+      direction: BACKWARDS,
+      fromRevision: END,
+      maxCount: 1,
+    });
     const last = events?.[0];
     if (!last) return { kind: 'free', revision: 'no_stream' };
     const data = last.data as Record<string, unknown>;
@@ -71,13 +78,17 @@ export class CommandMarkers {
   /** Appends one marker event at exactly `expected`: its revision, or undefined when another writer got there first. */
   async write(commandId: string, expected: Revision, marker: Marker): Promise<bigint | undefined> {
     try {
-      const result = await this.client.appendToStream(this.names.commandMarker(commandId), {
-        id: randomUUID(),
-        contentType: 'application/json',
-        type: marker.type,
-        data: markerData(marker),
-        metadata: undefined,
-      }, { expectedRevision: expected });
+      const result = await this.client.appendToStream(
+        this.names.commandMarker(commandId),
+        {
+          id: randomUUID(),
+          contentType: 'application/json',
+          type: marker.type,
+          data: markerData(marker),
+          metadata: undefined,
+        },
+        { expectedRevision: expected },
+      );
       return result.nextExpectedRevision;
     } catch (error) {
       if (error instanceof WrongExpectedVersionError) return undefined;
@@ -86,7 +97,12 @@ export class CommandMarkers {
   }
 
   /** Polls until the marker moves past `state`; undefined when it did not within `timeoutMs`. */
-  async waitForChange(commandId: string, state: MarkerState, timeoutMs: number, pollMs: number): Promise<MarkerState | undefined> {
+  async waitForChange(
+    commandId: string,
+    state: MarkerState,
+    timeoutMs: number,
+    pollMs: number,
+  ): Promise<MarkerState | undefined> {
     const deadline = Date.now() + timeoutMs;
     while (Date.now() < deadline) {
       await new Promise((resolve) => setTimeout(resolve, pollMs));
@@ -100,7 +116,11 @@ export class CommandMarkers {
 function markerData(marker: Marker): Record<string, unknown> {
   switch (marker.type) {
     case 'CommandReserved':
-      return { stream: marker.stream, fingerprint: marker.fingerprint, scanFrom: marker.scanFrom === 'no_stream' ? null : marker.scanFrom.toString() };
+      return {
+        stream: marker.stream,
+        fingerprint: marker.fingerprint,
+        scanFrom: marker.scanFrom === 'no_stream' ? null : marker.scanFrom.toString(),
+      };
     case 'CommandReleased':
       return { stream: marker.stream, fingerprint: marker.fingerprint };
     case 'CommandCompleted': {

@@ -1,6 +1,10 @@
 import { StreamNotFoundError } from '@eventstore/db-client';
 import type {
-  EventData, EventStoreDBClient, Position as EsdbPosition, ReadStreamOptions as EsdbReadStreamOptions, RecordedEvent as EsdbRecordedEvent,
+  EventData,
+  EventStoreDBClient,
+  Position as EsdbPosition,
+  ReadStreamOptions as EsdbReadStreamOptions,
+  RecordedEvent as EsdbRecordedEvent,
 } from '@eventstore/db-client';
 import type { EventMetadata, Position, RecordedEvent } from '../event-store.port';
 import type { ChainedEvent } from '../hash-chain';
@@ -16,8 +20,10 @@ const NO_POSITION = 2n ** 64n - 1n;
 export function positionOf(event: EsdbRecordedEvent): Position {
   const position: EsdbPosition | undefined = event.position;
   if (!position || position.commit === NO_POSITION) {
-    throw new Error(`EventStoreDB sent no $all position for ${event.streamId}@${event.revision}: `
-      + 'stream reads carry positions from EventStoreDB 22.6 on, which this adapter requires');
+    throw new Error(
+      `EventStoreDB sent no $all position for ${event.streamId}@${event.revision}: ` +
+        'stream reads carry positions from EventStoreDB 22.6 on, which this adapter requires',
+    );
   }
   return { commit: position.commit, prepare: position.prepare };
 }
@@ -54,7 +60,11 @@ export function toEventData(event: ChainedEvent): EventData {
  * Every event of one stream read, or undefined when the stream does not exist. The client reports
  * a missing stream only while iterating (StreamNotFoundError), so the read is drained here.
  */
-export async function readEsdbStream(client: EventStoreDBClient, stream: string, options: EsdbReadStreamOptions): Promise<EsdbRecordedEvent[] | undefined> {
+export async function readEsdbStream(
+  client: EventStoreDBClient,
+  stream: string,
+  options: EsdbReadStreamOptions,
+): Promise<EsdbRecordedEvent[] | undefined> {
   const events: EsdbRecordedEvent[] = [];
   try {
     for await (const resolved of client.readStream(stream, options)) {

@@ -14,22 +14,25 @@ import { EventStoreDbEventStore } from './eventstoredb-event-store';
 const fast = { subscriptionRetry: { minRetryDelayMs: 10, maxRetryDelayMs: 200 } };
 
 /** Against the in-process gRPC test server: the real client, real gRPC, a fake server. */
-describeEventStoreContract('EventStoreDbEventStore on the in-process EventStoreDB test server', async (): Promise<EventStoreHarness> => {
-  const server = await EsdbTestServer.start();
-  const store = EventStoreDbEventStore.fromConnectionString(server.connectionString, fast);
-  return {
-    store,
-    teardown: async () => {
-      await store.close();
-      await server.stop();
-    },
-    tamper: async (stream, revision, data) => server.tamper(stream, revision, data),
-    failNextReads: (count) => {
-      server.failNextAllReads(count);
-      return { pending: () => server.pendingAllReadFailures };
-    },
-  };
-});
+describeEventStoreContract(
+  'EventStoreDbEventStore on the in-process EventStoreDB test server',
+  async (): Promise<EventStoreHarness> => {
+    const server = await EsdbTestServer.start();
+    const store = EventStoreDbEventStore.fromConnectionString(server.connectionString, fast);
+    return {
+      store,
+      teardown: async () => {
+        await store.close();
+        await server.stop();
+      },
+      tamper: async (stream, revision, data) => server.tamper(stream, revision, data),
+      failNextReads: (count) => {
+        server.failNextAllReads(count);
+        return { pending: () => server.pendingAllReadFailures };
+      },
+    };
+  },
+);
 
 /**
  * The same contract against a real EventStoreDB/KurrentDB, only when EVENTSTORE_CONNECTION_STRING
@@ -39,21 +42,24 @@ describeEventStoreContract('EventStoreDbEventStore on the in-process EventStoreD
  */
 const realServer = process.env.EVENTSTORE_CONNECTION_STRING;
 if (realServer) {
-  describeEventStoreContract(`EventStoreDbEventStore on the real server at ${realServer}`, async (): Promise<EventStoreHarness> => {
-    const client = EventStoreDBClient.connectionString(realServer);
-    const namespace = `contract-${randomBytes(4).toString('hex')}-`;
-    const faults = clientFaults(client, namespace);
-    const store = new EventStoreDbEventStore(client, { ...fast, namespace });
-    return {
-      store,
-      teardown: async () => {
-        await store.close();
-        await client.dispose();
-      },
-      tamper: async (stream, revision, data) => faults.tamper(stream, revision, data),
-      failNextReads: (count) => faults.failNextReads(count),
-    };
-  });
+  describeEventStoreContract(
+    `EventStoreDbEventStore on the real server at ${realServer}`,
+    async (): Promise<EventStoreHarness> => {
+      const client = EventStoreDBClient.connectionString(realServer);
+      const namespace = `contract-${randomBytes(4).toString('hex')}-`;
+      const faults = clientFaults(client, namespace);
+      const store = new EventStoreDbEventStore(client, { ...fast, namespace });
+      return {
+        store,
+        teardown: async () => {
+          await store.close();
+          await client.dispose();
+        },
+        tamper: async (stream, revision, data) => faults.tamper(stream, revision, data),
+        failNextReads: (count) => faults.failNextReads(count),
+      };
+    },
+  );
 }
 
 /**
@@ -65,7 +71,10 @@ if (realServer) {
 function clientFaults(client: EventStoreDBClient, namespace: string) {
   const tampered = new Map<string, Record<string, unknown>>();
   const readStream = client.readStream.bind(client);
-  client.readStream = ((stream: string, ...rest: Parameters<typeof readStream> extends [string, ...infer R] ? R : never) => {
+  client.readStream = ((
+    stream: string,
+    ...rest: Parameters<typeof readStream> extends [string, ...infer R] ? R : never
+  ) => {
     const rewrite = new Transform({
       objectMode: true,
       transform(resolved: ResolvedEvent, _encoding, next) {
@@ -74,7 +83,10 @@ function clientFaults(client: EventStoreDBClient, namespace: string) {
       },
     });
     const source = readStream(stream, ...rest);
-    return Object.assign(pipeline(source, rewrite, () => undefined), { cancel: () => source.cancel() });
+    return Object.assign(
+      pipeline(source, rewrite, () => undefined),
+      { cancel: () => source.cancel() },
+    );
   }) as typeof client.readStream;
 
   let failures = 0;
@@ -127,11 +139,19 @@ describe('EventStoreDbEventStore on the in-process EventStoreDB test server', ()
     await server?.stop();
   });
 
-  async function collect(from: Awaited<ReturnType<EventStoreDbEventStore['headPosition']>>, until: (events: RecordedEvent[]) => boolean, target = store) {
+  async function collect(
+    from: Awaited<ReturnType<EventStoreDbEventStore['headPosition']>>,
+    until: (events: RecordedEvent[]) => boolean,
+    target = store,
+  ) {
     const events: RecordedEvent[] = [];
-    const subscription = target.subscribe(from ?? 'start', async (batch) => {
-      events.push(...batch);
-    }, { batchSize: 7 });
+    const subscription = target.subscribe(
+      from ?? 'start',
+      async (batch) => {
+        events.push(...batch);
+      },
+      { batchSize: 7 },
+    );
     try {
       await waitFor('the subscription', () => (until(events) ? true : undefined));
     } finally {
@@ -154,16 +174,26 @@ describe('EventStoreDbEventStore on the in-process EventStoreDB test server', ()
     const live = await collect(from, (events) => events.length >= 2);
     expect(live).toEqual(read);
     const stored: string[] = [];
-    for await (const resolved of raw.readAll({ fromPosition: from ?? 'start' })) stored.push(resolved.event?.streamId ?? '');
+    for await (const resolved of raw.readAll({ fromPosition: from ?? 'start' }))
+      stored.push(resolved.event?.streamId ?? '');
     // The client's readAll includes the event at its position; the marker is reserved, then completed.
-    expect(stored.slice(1)).toEqual([`ledger-command-cmd-${s}`, s, `ledger-command-cmd-${s}`, `$system-${s}`, `${s}-aux`, s]);
+    expect(stored.slice(1)).toEqual([
+      `ledger-command-cmd-${s}`,
+      s,
+      `ledger-command-cmd-${s}`,
+      `$system-${s}`,
+      `${s}-aux`,
+      s,
+    ]);
   });
 
   it('refuses streams that readers would never see', async () => {
     await expect(store.append('$mine', [event('X')], 'any')).rejects.toThrow(TypeError);
     await expect(store.append('ledger-command-x', [event('X')], 'any')).rejects.toThrow(TypeError);
     const prefixed = new EventStoreDbEventStore(raw, { streamPrefixes: ['bucket-'] });
-    await expect(prefixed.append('other-1', [event('X')], 'any')).rejects.toThrow(/none of the configured stream prefixes/);
+    await expect(prefixed.append('other-1', [event('X')], 'any')).rejects.toThrow(
+      /none of the configured stream prefixes/,
+    );
   });
 
   it("reports EventStoreDB's own positions, increasing in the order readAll and subscribe deliver", async () => {
@@ -176,7 +206,8 @@ describe('EventStoreDbEventStore on the in-process EventStoreDB test server', ()
     ];
     const viaClient: Array<{ id: string; position: unknown }> = [];
     for await (const resolved of raw.readAll({ fromPosition: from ?? 'start' })) {
-      if (resolved.event && [a, b].includes(resolved.event.streamId)) viaClient.push({ id: resolved.event.id, position: resolved.event.position });
+      if (resolved.event && [a, b].includes(resolved.event.streamId))
+        viaClient.push({ id: resolved.event.id, position: resolved.event.position });
     }
     const read = await store.readAll(from ?? 'start', 100);
     expect(read.map((e) => ({ id: e.id, position: e.position }))).toEqual(viaClient);
@@ -190,18 +221,24 @@ describe('EventStoreDbEventStore on the in-process EventStoreDB test server', ()
     const streams = Array.from({ length: 4 }, () => label('busy'));
     const written = new Set<string>();
     const delivered: RecordedEvent[] = [];
-    const subscription = store.subscribe(from ?? 'start', async (batch) => {
-      delivered.push(...batch);
-      await new Promise((resolve) => setImmediate(resolve));
-    }, { batchSize: 5 });
+    const subscription = store.subscribe(
+      from ?? 'start',
+      async (batch) => {
+        delivered.push(...batch);
+        await new Promise((resolve) => setImmediate(resolve));
+      },
+      { batchSize: 5 },
+    );
     try {
-      await Promise.all(Array.from({ length: 16 }, async (_, writer) => {
-        for (let i = 0; i < 8; i++) {
-          const events = Array.from({ length: 1 + ((writer + i) % 3) }, () => event('Busy'));
-          await store.append(streams[(writer + i) % streams.length], events, 'any');
-          events.forEach((e) => written.add(e.id));
-        }
-      }));
+      await Promise.all(
+        Array.from({ length: 16 }, async (_, writer) => {
+          for (let i = 0; i < 8; i++) {
+            const events = Array.from({ length: 1 + ((writer + i) % 3) }, () => event('Busy'));
+            await store.append(streams[(writer + i) % streams.length], events, 'any');
+            events.forEach((e) => written.add(e.id));
+          }
+        }),
+      );
       await waitFor('every event', () => (delivered.length >= written.size ? true : undefined));
     } finally {
       await subscription.stop();
@@ -209,11 +246,14 @@ describe('EventStoreDbEventStore on the in-process EventStoreDB test server', ()
     const ids = delivered.map((e) => e.id);
     expect(new Set(ids).size).toBe(ids.length);
     expect(new Set(ids)).toEqual(written);
-    for (let i = 1; i < delivered.length; i++) expect(comparePositions(delivered[i - 1].position, delivered[i].position)).toBe(-1);
+    for (let i = 1; i < delivered.length; i++)
+      expect(comparePositions(delivered[i - 1].position, delivered[i].position)).toBe(-1);
     for (const s of streams) {
       const read = await store.readStream(s);
       expect(read.found && verifyStream(read.events)).toMatchObject({ ok: true });
-      expect(delivered.filter((e) => e.stream === s).map((e) => e.id)).toEqual(read.found ? read.events.map((e) => e.id) : []);
+      expect(delivered.filter((e) => e.stream === s).map((e) => e.id)).toEqual(
+        read.found ? read.events.map((e) => e.id) : [],
+      );
     }
   });
 
@@ -256,7 +296,9 @@ describe('EventStoreDbEventStore on the in-process EventStoreDB test server', ()
     expect(Date.now() - started).toBeGreaterThanOrEqual(100);
     const again = await survivor.append(s, [event('ToppedUp'), event('Noted')], 0n, options);
     expect(again).toEqual({ ...written, duplicate: true });
-    await expect(survivor.append(s, [event('ToppedUp')], 'any', { ...options, commandFingerprint: 'other' })).rejects.toThrow(CommandIdConflict);
+    await expect(
+      survivor.append(s, [event('ToppedUp')], 'any', { ...options, commandFingerprint: 'other' }),
+    ).rejects.toThrow(CommandIdConflict);
     const read = await store.readStream(s);
     expect(read.found && read.events.map((e) => e.type)).toEqual(['ToppedUp', 'Noted']);
   });
@@ -265,14 +307,20 @@ describe('EventStoreDbEventStore on the in-process EventStoreDB test server', ()
     const s = label('released');
     await store.append(s, [event('Opened')], 'no_stream');
     const options = { commandId: `retry-${s}`, commandFingerprint: 'fp' };
-    await expect(store.append(s, [event('ToppedUp')], 'no_stream', options)).rejects.toMatchObject({ name: 'StreamVersionConflict', actual: 0n });
+    await expect(store.append(s, [event('ToppedUp')], 'no_stream', options)).rejects.toMatchObject({
+      name: 'StreamVersionConflict',
+      actual: 0n,
+    });
     const result = await store.append(s, [event('ToppedUp')], 0n, options);
     expect(result).toMatchObject({ duplicate: false, firstRevision: 1n, nextRevision: 1n });
     expect(await store.append(s, [event('ToppedUp')], 0n, options)).toEqual({ ...result, duplicate: true });
   });
 
   it('keeps namespaces apart: names are mapped both ways and each store sees only its own', async () => {
-    const [one, two] = [new EventStoreDbEventStore(raw, { namespace: 'tenant-one.' }), new EventStoreDbEventStore(raw, { namespace: 'tenant-two.' })];
+    const [one, two] = [
+      new EventStoreDbEventStore(raw, { namespace: 'tenant-one.' }),
+      new EventStoreDbEventStore(raw, { namespace: 'tenant-two.' }),
+    ];
     const from = await store.headPosition();
     await one.append('bucket-1', [event('One')], 'no_stream');
     await two.append('bucket-1', [event('Two')], 'no_stream');
@@ -290,9 +338,13 @@ describe('EventStoreDbEventStore on the in-process EventStoreDB test server', ()
     const s = label('restart');
     const retries: unknown[] = [];
     const events: RecordedEvent[] = [];
-    const subscription = store.subscribe(from ?? 'start', async (batch) => {
-      events.push(...batch);
-    }, { onRetry: (error) => retries.push(error) });
+    const subscription = store.subscribe(
+      from ?? 'start',
+      async (batch) => {
+        events.push(...batch);
+      },
+      { onRetry: (error) => retries.push(error) },
+    );
     try {
       await store.append(s, [event('E0')], 'no_stream');
       await waitFor('E0', () => (events.length === 1 ? true : undefined));

@@ -1,12 +1,35 @@
 import {
-  AllStreamResolvedEvent, BACKWARDS, END, EventStoreDBClient, FORWARDS, START as ESDB_START, streamNameFilter, WrongExpectedVersionError,
+  AllStreamResolvedEvent,
+  BACKWARDS,
+  END,
+  EventStoreDBClient,
+  FORWARDS,
+  START as ESDB_START,
+  streamNameFilter,
+  WrongExpectedVersionError,
 } from '@eventstore/db-client';
 import type { RecordedEvent as EsdbRecordedEvent } from '@eventstore/db-client';
 import type {
-  AppendOptions, AppendResult, EventStore, ExpectedRevision, NewEvent, Position, ReadStreamOptions, ReadStreamResult,
-  RecordedEvent, SubscribeOptions, Subscription, SubscriptionHandler,
+  AppendOptions,
+  AppendResult,
+  EventStore,
+  ExpectedRevision,
+  NewEvent,
+  Position,
+  ReadStreamOptions,
+  ReadStreamResult,
+  RecordedEvent,
+  SubscribeOptions,
+  Subscription,
+  SubscriptionHandler,
 } from '../event-store.port';
-import { assertExpectedRevision, CommandRecord, emptyAppendResult, repeatedCommandResult, validateExpectedRevision } from '../append-rules';
+import {
+  assertExpectedRevision,
+  CommandRecord,
+  emptyAppendResult,
+  repeatedCommandResult,
+  validateExpectedRevision,
+} from '../append-rules';
 import { CommandIdConflict, StreamVersionConflict } from '../event-store.errors';
 import { ChainedEvent, GENESIS_HASH } from '../hash-chain';
 import { prepareEvents, validateAppend } from '../new-events';
@@ -86,11 +109,19 @@ export class EventStoreDbEventStore implements EventStore {
   }
 
   /** A store with a client of its own (closed by close()), e.g. `esdb://127.0.0.1:2113?tls=false`. */
-  static fromConnectionString(connectionString: string, options: EventStoreDbEventStoreOptions = {}): EventStoreDbEventStore {
+  static fromConnectionString(
+    connectionString: string,
+    options: EventStoreDbEventStoreOptions = {},
+  ): EventStoreDbEventStore {
     return new EventStoreDbEventStore(EventStoreDBClient.connectionString(connectionString), options, true);
   }
 
-  async append(stream: string, events: NewEvent[], expected: ExpectedRevision, options: AppendOptions = {}): Promise<AppendResult> {
+  async append(
+    stream: string,
+    events: NewEvent[],
+    expected: ExpectedRevision,
+    options: AppendOptions = {},
+  ): Promise<AppendResult> {
     validateAppend(stream, events);
     validateExpectedRevision(expected);
     this.names.assertWritable(stream);
@@ -124,11 +155,20 @@ export class EventStoreDbEventStore implements EventStore {
     let cursor = from === 'start' || comparePositions(from, START) === 0 ? undefined : from;
     for (;;) {
       const page: AllStreamResolvedEvent[] = [];
-      for await (const resolved of this.client.readAll({ fromPosition: cursor ?? ESDB_START, direction: FORWARDS, maxCount: batchSize + 1 })) {
+      for await (const resolved of this.client.readAll({
+        fromPosition: cursor ?? ESDB_START,
+        direction: FORWARDS,
+        maxCount: batchSize + 1,
+      })) {
         page.push(resolved);
       }
-      const after = page.filter((resolved) => resolved.event && (!cursor || comparePositions(positionOf(resolved.event), cursor) > 0));
-      const mine = after.map((resolved) => this.convert(resolved)).filter((e): e is RecordedEvent => e !== undefined).slice(0, batchSize);
+      const after = page.filter(
+        (resolved) => resolved.event && (!cursor || comparePositions(positionOf(resolved.event), cursor) > 0),
+      );
+      const mine = after
+        .map((resolved) => this.convert(resolved))
+        .filter((e): e is RecordedEvent => e !== undefined)
+        .slice(0, batchSize);
       if (mine.length > 0 || page.length < batchSize + 1) return mine;
       const last = after[after.length - 1]?.event;
       if (!last) return mine;
@@ -139,10 +179,14 @@ export class EventStoreDbEventStore implements EventStore {
   subscribe(from: Position | 'start', handler: SubscriptionHandler, options: SubscribeOptions = {}): Subscription {
     if (this.closed) throw new Error('the event store is closed');
     const source = {
-      open: (position: Position | 'start', batchSize: number) => this.client.subscribeToAll({
-        fromPosition: position === 'start' || comparePositions(position, START) === 0 ? ESDB_START : position,
-        filter: streamNameFilter({ regex: this.names.filterRegex }),
-      }, { highWaterMark: batchSize }),
+      open: (position: Position | 'start', batchSize: number) =>
+        this.client.subscribeToAll(
+          {
+            fromPosition: position === 'start' || comparePositions(position, START) === 0 ? ESDB_START : position,
+            filter: streamNameFilter({ regex: this.names.filterRegex }),
+          },
+          { highWaterMark: batchSize },
+        ),
       convert: (resolved: AllStreamResolvedEvent) => this.convert(resolved),
     };
     const subscription = new EventStoreDbSubscription(source, from, handler, options, this.retry);
@@ -195,7 +239,13 @@ export class EventStoreDbEventStore implements EventStore {
    * Event ids derived from the command id add EventStoreDB's own idempotence underneath: two
    * executors appending the same derived ids at the same revision write them once.
    */
-  private async appendCommand(stream: string, events: NewEvent[], expected: ExpectedRevision, tail: StreamTail, options: AppendOptions): Promise<AppendResult> {
+  private async appendCommand(
+    stream: string,
+    events: NewEvent[],
+    expected: ExpectedRevision,
+    tail: StreamTail,
+    options: AppendOptions,
+  ): Promise<AppendResult> {
     const commandId = options.commandId as string;
     const fingerprint = options.commandFingerprint ?? null;
     let state: MarkerState = { kind: 'free', revision: 'no_stream' };
@@ -205,7 +255,12 @@ export class EventStoreDbEventStore implements EventStore {
       let tookOver = false;
       if (state.kind === 'reserved') {
         if (state.stream !== stream || state.fingerprint !== fingerprint) throw new CommandIdConflict(commandId);
-        const later = await this.markers.waitForChange(commandId, state, this.options.commandTakeoverMs ?? 5_000, this.options.commandPollMs ?? 5);
+        const later = await this.markers.waitForChange(
+          commandId,
+          state,
+          this.options.commandTakeoverMs ?? 5_000,
+          this.options.commandPollMs ?? 5,
+        );
         if (later) {
           state = later;
           continue;
@@ -213,7 +268,12 @@ export class EventStoreDbEventStore implements EventStore {
         tookOver = true;
         scanFrom = earliest(scanFrom, state.scanFrom);
       }
-      const reservedAt = await this.markers.write(commandId, state.revision, { type: 'CommandReserved', stream, fingerprint, scanFrom });
+      const reservedAt = await this.markers.write(commandId, state.revision, {
+        type: 'CommandReserved',
+        stream,
+        fingerprint,
+        scanFrom,
+      });
       if (reservedAt === undefined) {
         state = await this.markers.read(commandId);
         continue;
@@ -222,14 +282,24 @@ export class EventStoreDbEventStore implements EventStore {
       let result: AppendResult;
       try {
         const earlier = tookOver ? await this.findCommandEvents(stream, command) : undefined;
-        result = earlier ?? await this.appendEvents(stream, events, expected, tookOver ? await this.readTail(stream) : tail, command);
+        result =
+          earlier ??
+          (await this.appendEvents(stream, events, expected, tookOver ? await this.readTail(stream) : tail, command));
       } catch (error) {
         if (error instanceof StreamVersionConflict) {
-          await this.markers.write(commandId, reservedAt, { type: 'CommandReleased', stream, fingerprint }).catch(() => undefined);
+          await this.markers
+            .write(commandId, reservedAt, { type: 'CommandReleased', stream, fingerprint })
+            .catch(() => undefined);
         }
         throw error;
       }
-      const record: CommandRecord = { stream, fingerprint, firstRevision: result.firstRevision, lastRevision: result.nextRevision, position: result.position };
+      const record: CommandRecord = {
+        stream,
+        fingerprint,
+        firstRevision: result.firstRevision,
+        lastRevision: result.nextRevision,
+        position: result.position,
+      };
       // The events are in: the answer stands even if the marker cannot be completed (another
       // executor took the reservation over meanwhile, or the connection dropped). A later repeat
       // then takes the reservation over, finds these events and records the same result.
@@ -243,19 +313,30 @@ export class EventStoreDbEventStore implements EventStore {
    * command's own events (written by a concurrent executor of the same command), which turn the
    * conflict into that execution's result.
    */
-  private async appendEvents(stream: string, events: NewEvent[], expected: ExpectedRevision, tail: StreamTail, command: CommandContext | undefined): Promise<AppendResult> {
+  private async appendEvents(
+    stream: string,
+    events: NewEvent[],
+    expected: ExpectedRevision,
+    tail: StreamTail,
+    command: CommandContext | undefined,
+  ): Promise<AppendResult> {
     for (let attempt = 1; ; attempt++) {
       const conflict = conflictOf(stream, expected, tail.revision);
       if (conflict) return this.orEarlierExecution(stream, command, conflict);
-      const prepared = prepareEvents({
-        stream,
-        firstRevision: tail.revision === 'no_stream' ? 0n : tail.revision + 1n,
-        prevHash: tail.hash,
-        recordedAt: (this.options.clock?.() ?? new Date()).toISOString(),
-        commandId: command?.id,
-      }, events);
+      const prepared = prepareEvents(
+        {
+          stream,
+          firstRevision: tail.revision === 'no_stream' ? 0n : tail.revision + 1n,
+          prevHash: tail.hash,
+          recordedAt: (this.options.clock?.() ?? new Date()).toISOString(),
+          commandId: command?.id,
+        },
+        events,
+      );
       try {
-        await this.client.appendToStream(this.names.toEsdb(stream), prepared.map(toEventData), { expectedRevision: tail.revision });
+        await this.client.appendToStream(this.names.toEsdb(stream), prepared.map(toEventData), {
+          expectedRevision: tail.revision,
+        });
       } catch (error) {
         if (!(error instanceof WrongExpectedVersionError)) throw error;
         const actual = typeof error.actualVersion === 'bigint' ? error.actualVersion : 'no_stream';
@@ -273,7 +354,11 @@ export class EventStoreDbEventStore implements EventStore {
     }
   }
 
-  private async orEarlierExecution(stream: string, command: CommandContext | undefined, conflict: StreamVersionConflict): Promise<AppendResult> {
+  private async orEarlierExecution(
+    stream: string,
+    command: CommandContext | undefined,
+    conflict: StreamVersionConflict,
+  ): Promise<AppendResult> {
     const earlier = command ? await this.findCommandEvents(stream, command) : undefined;
     if (earlier) return earlier;
     throw conflict;
@@ -282,30 +367,56 @@ export class EventStoreDbEventStore implements EventStore {
   /** The result of the append just made, its position read back as readers will see it. */
   private async appended(stream: string, prepared: ChainedEvent[]): Promise<AppendResult> {
     const [first, last] = [prepared[0], prepared[prepared.length - 1]];
-    const [stored] = await readEsdbStream(this.client, this.names.toEsdb(stream), { direction: FORWARDS, fromRevision: last.revision, maxCount: 1 }) ?? [];
-    if (!stored || stored.id !== last.id) throw new Error(`appended ${stream}@${last.revision} but read back ${stored ? `event ${stored.id}` : 'nothing'}`);
-    return { duplicate: false, firstRevision: first.revision, nextRevision: last.revision, position: positionOf(stored) };
+    const [stored] =
+      (await readEsdbStream(this.client, this.names.toEsdb(stream), {
+        direction: FORWARDS,
+        fromRevision: last.revision,
+        maxCount: 1,
+      })) ?? [];
+    if (!stored || stored.id !== last.id)
+      throw new Error(`appended ${stream}@${last.revision} but read back ${stored ? `event ${stored.id}` : 'nothing'}`);
+    return {
+      duplicate: false,
+      firstRevision: first.revision,
+      nextRevision: last.revision,
+      position: positionOf(stored),
+    };
   }
 
   /** Events of this command id already in the stream (after the tail it was reserved at), as a repeat's result. */
   private async findCommandEvents(stream: string, command: CommandContext): Promise<AppendResult | undefined> {
-    const events = await readEsdbStream(this.client, this.names.toEsdb(stream), {
-      direction: FORWARDS,
-      fromRevision: command.scanFrom === 'no_stream' ? ESDB_START : command.scanFrom + 1n,
-    }) ?? [];
-    const isOurs = (event: EsdbRecordedEvent) => (event.metadata as { commandId?: unknown } | undefined)?.commandId === command.id;
+    const events =
+      (await readEsdbStream(this.client, this.names.toEsdb(stream), {
+        direction: FORWARDS,
+        fromRevision: command.scanFrom === 'no_stream' ? ESDB_START : command.scanFrom + 1n,
+      })) ?? [];
+    const isOurs = (event: EsdbRecordedEvent) =>
+      (event.metadata as { commandId?: unknown } | undefined)?.commandId === command.id;
     const start = events.findIndex(isOurs);
     if (start < 0) return undefined;
     let end = start;
     while (end + 1 < events.length && isOurs(events[end + 1])) end++;
-    return { duplicate: true, firstRevision: events[start].revision, nextRevision: events[end].revision, position: positionOf(events[end]) };
+    return {
+      duplicate: true,
+      firstRevision: events[start].revision,
+      nextRevision: events[end].revision,
+      position: positionOf(events[end]),
+    };
   }
 
   private async readTail(stream: string): Promise<StreamTail> {
-    const [last] = await readEsdbStream(this.client, this.names.toEsdb(stream), { direction: BACKWARDS, fromRevision: END, maxCount: 1 }) ?? [];
+    const [last] =
+      (await readEsdbStream(this.client, this.names.toEsdb(stream), {
+        direction: BACKWARDS,
+        fromRevision: END,
+        maxCount: 1,
+      })) ?? [];
     if (!last) return { revision: 'no_stream', hash: GENESIS_HASH, position: undefined };
     const hash = (last.metadata as { hash?: unknown } | undefined)?.hash;
-    if (typeof hash !== 'string') throw new Error(`the last event of ${stream} (${last.revision}) carries no hash: it was not written by this adapter`);
+    if (typeof hash !== 'string')
+      throw new Error(
+        `the last event of ${stream} (${last.revision}) carries no hash: it was not written by this adapter`,
+      );
     return { revision: last.revision, hash, position: positionOf(last) };
   }
 

@@ -40,7 +40,11 @@ function allStreamFeed(source: AllSubscriptionSource): EventFeed {
   };
 }
 
-async function* converted(source: AllSubscriptionSource, subscription: AllStreamSubscription, max: number): AsyncGenerator<RecordedEvent[]> {
+async function* converted(
+  source: AllSubscriptionSource,
+  subscription: AllStreamSubscription,
+  max: number,
+): AsyncGenerator<RecordedEvent[]> {
   for await (const batch of inBatches<AllStreamResolvedEvent>(subscription, max)) {
     yield batch.map((resolved) => source.convert(resolved)).filter((e): e is RecordedEvent => e !== undefined);
   }

@@ -16,7 +16,12 @@ describe('StreamNames', () => {
     const names = new StreamNames('', ['bucket-', 'auto.topup-']);
     const regex = new RegExp(names.filterRegex);
     expect(['bucket-1', 'auto.topup-x'].map((s) => regex.test(s))).toEqual([true, true]);
-    expect(['autoXtopup-x', '$bucket-1', 'ledger-command-1', 'other'].map((s) => regex.test(s))).toEqual([false, false, false, false]);
+    expect(['autoXtopup-x', '$bucket-1', 'ledger-command-1', 'other'].map((s) => regex.test(s))).toEqual([
+      false,
+      false,
+      false,
+      false,
+    ]);
     expect(new StreamNames().filterRegex).toBe('^(?!\\$|ledger\\-command\\-)');
   });
 

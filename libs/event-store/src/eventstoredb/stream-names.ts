@@ -16,15 +16,21 @@ export class StreamNames {
    * @param namespace prepended to every stream name in EventStoreDB ('' = none).
    * @param prefixes when given, only streams starting with one of them are delivered.
    */
-  constructor(readonly namespace = '', private readonly prefixes?: readonly string[]) {
-    if (prefixes !== undefined && prefixes.length === 0) throw new RangeError('streamPrefixes must not be empty when given');
+  constructor(
+    readonly namespace = '',
+    private readonly prefixes?: readonly string[],
+  ) {
+    if (prefixes !== undefined && prefixes.length === 0)
+      throw new RangeError('streamPrefixes must not be empty when given');
     for (const prefix of prefixes ?? []) {
-      if (prefix.length === 0 || prefix.startsWith('$') || prefix.startsWith(COMMAND_MARKER_PREFIX)) throw new RangeError(`invalid stream prefix "${prefix}"`);
+      if (prefix.length === 0 || prefix.startsWith('$') || prefix.startsWith(COMMAND_MARKER_PREFIX))
+        throw new RangeError(`invalid stream prefix "${prefix}"`);
     }
     // System streams start with `$`; command markers are bookkeeping, not events of the ledger.
-    const selection = prefixes === undefined
-      ? `(?!\\$|${escapeRegex(COMMAND_MARKER_PREFIX)})`
-      : `(?:${prefixes.map(escapeRegex).join('|')})`;
+    const selection =
+      prefixes === undefined
+        ? `(?!\\$|${escapeRegex(COMMAND_MARKER_PREFIX)})`
+        : `(?:${prefixes.map(escapeRegex).join('|')})`;
     this.filterRegex = `^${escapeRegex(namespace)}${selection}`;
     this.delivered = new RegExp(this.filterRegex);
   }
@@ -46,15 +52,23 @@ export class StreamNames {
 
   /** Streams that readAll/subscribe would never deliver cannot be written through the port. */
   assertWritable(stream: string): void {
-    if (stream.startsWith('$')) throw new TypeError(`stream name "${stream}" starts with "$", which EventStoreDB reserves for system streams`);
-    if (stream.startsWith(COMMAND_MARKER_PREFIX)) throw new TypeError(`stream name "${stream}" starts with "${COMMAND_MARKER_PREFIX}", reserved for command markers`);
+    if (stream.startsWith('$'))
+      throw new TypeError(`stream name "${stream}" starts with "$", which EventStoreDB reserves for system streams`);
+    if (stream.startsWith(COMMAND_MARKER_PREFIX))
+      throw new TypeError(
+        `stream name "${stream}" starts with "${COMMAND_MARKER_PREFIX}", reserved for command markers`,
+      );
     if (this.prefixes && !this.prefixes.some((prefix) => stream.startsWith(prefix))) {
-      throw new TypeError(`stream name "${stream}" matches none of the configured stream prefixes, so no reader would see it`);
+      throw new TypeError(
+        `stream name "${stream}" matches none of the configured stream prefixes, so no reader would see it`,
+      );
     }
   }
 }
 
 /** Escapes for a regex that both JavaScript and .NET (the server) read the same way. */
 function escapeRegex(text: string): string {
-  return text.replace(/[.*+?^${}()|[\]\\\-/#\s]/g, (c) => (/\s/.test(c) ? `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}` : `\\${c}`));
+  return text.replace(/[.*+?^${}()|[\]\\\-/#\s]/g, (c) =>
+    /\s/.test(c) ? `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}` : `\\${c}`,
+  );
 }

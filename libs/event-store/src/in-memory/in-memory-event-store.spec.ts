@@ -20,7 +20,16 @@ describe('InMemoryEventStore', () => {
     const store = new InMemoryEventStore();
     const id = '1b4e28ba-2fa1-4d3b-a3f5-ef19b5a7633b';
     await store.append('a', [{ id, type: 'X', data: {} }], 'no_stream');
-    await expect(store.append('b', [{ type: 'Y', data: {} }, { id, type: 'X', data: {} }], 'no_stream')).rejects.toEqual(new DuplicateEventId(id));
+    await expect(
+      store.append(
+        'b',
+        [
+          { type: 'Y', data: {} },
+          { id, type: 'X', data: {} },
+        ],
+        'no_stream',
+      ),
+    ).rejects.toEqual(new DuplicateEventId(id));
     expect(await store.readStream('b')).toEqual({ found: false });
   });
 

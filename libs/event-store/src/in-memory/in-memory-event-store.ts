@@ -1,8 +1,24 @@
 import type {
-  AppendOptions, AppendResult, EventStore, ExpectedRevision, NewEvent, Position, ReadStreamOptions,
-  ReadStreamResult, RecordedEvent, SubscribeOptions, Subscription, SubscriptionHandler,
+  AppendOptions,
+  AppendResult,
+  EventStore,
+  ExpectedRevision,
+  NewEvent,
+  Position,
+  ReadStreamOptions,
+  ReadStreamResult,
+  RecordedEvent,
+  SubscribeOptions,
+  Subscription,
+  SubscriptionHandler,
 } from '../event-store.port';
-import { assertExpectedRevision, CommandRecord, emptyAppendResult, repeatedCommandResult, validateExpectedRevision } from '../append-rules';
+import {
+  assertExpectedRevision,
+  CommandRecord,
+  emptyAppendResult,
+  repeatedCommandResult,
+  validateExpectedRevision,
+} from '../append-rules';
 import { DuplicateEventId } from '../event-store.errors';
 import { GENESIS_HASH } from '../hash-chain';
 import { prepareEvents, validateAppend } from '../new-events';
@@ -35,7 +51,12 @@ export class InMemoryEventStore implements EventStore {
     this.timing = { ...DEFAULT_TIMING, ...options.timing };
   }
 
-  async append(stream: string, events: NewEvent[], expected: ExpectedRevision, options: AppendOptions = {}): Promise<AppendResult> {
+  async append(
+    stream: string,
+    events: NewEvent[],
+    expected: ExpectedRevision,
+    options: AppendOptions = {},
+  ): Promise<AppendResult> {
     validateAppend(stream, events);
     validateExpectedRevision(expected);
     const recorded = options.commandId === undefined ? undefined : this.commands.get(options.commandId);
@@ -65,7 +86,10 @@ export class InMemoryEventStore implements EventStore {
   }
 
   subscribe(from: Position | 'start', handler: SubscriptionHandler, options?: SubscribeOptions): Subscription {
-    const source = { read: (position: Position | 'start', size: number) => this.readAll(position, size), signal: this.signal };
+    const source = {
+      read: (position: Position | 'start', size: number) => this.readAll(position, size),
+      signal: this.signal,
+    };
     const subscription = new CatchUpSubscription(source, from, handler, options, this.timing);
     this.subscriptions.add(subscription);
     void subscription.done.then(() => this.subscriptions.delete(subscription));
@@ -97,19 +121,30 @@ export class InMemoryEventStore implements EventStore {
     event.data = structuredClone(data);
   }
 
-  private write(stream: string, last: RecordedEvent | undefined, events: NewEvent[], commandId?: string): RecordedEvent[] {
-    const prepared = prepareEvents({
-      stream,
-      firstRevision: last ? last.revision + 1n : 0n,
-      prevHash: last?.metadata.hash ?? GENESIS_HASH,
-      recordedAt: (this.options.clock?.() ?? new Date()).toISOString(),
-      commandId,
-    }, events);
+  private write(
+    stream: string,
+    last: RecordedEvent | undefined,
+    events: NewEvent[],
+    commandId?: string,
+  ): RecordedEvent[] {
+    const prepared = prepareEvents(
+      {
+        stream,
+        firstRevision: last ? last.revision + 1n : 0n,
+        prevHash: last?.metadata.hash ?? GENESIS_HASH,
+        recordedAt: (this.options.clock?.() ?? new Date()).toISOString(),
+        commandId,
+      },
+      events,
+    );
     const duplicate = prepared.find((event) => this.ids.has(event.id));
     if (duplicate) throw new DuplicateEventId(duplicate.id);
     const commit = ++this.commits;
     const prepareBase = BigInt(this.all.length);
-    const recorded = prepared.map((event, index) => ({ ...event, position: { commit, prepare: prepareBase + BigInt(index) + 1n } }));
+    const recorded = prepared.map((event, index) => ({
+      ...event,
+      position: { commit, prepare: prepareBase + BigInt(index) + 1n },
+    }));
     this.all.push(...recorded);
     if (!this.streams.has(stream)) this.streams.set(stream, []);
     this.streams.get(stream)?.push(...recorded);

@@ -54,7 +54,10 @@ export class AppendNotifier {
   }
 
   private async connect(): Promise<Client> {
-    const client = new Client({ connectionString: this.options.connectionString, application_name: 'event-store-notifier' });
+    const client = new Client({
+      connectionString: this.options.connectionString,
+      application_name: 'event-store-notifier',
+    });
     client.on('error', (error) => this.fail(error));
     await client.connect();
     await client.query('SET synchronous_commit = off');

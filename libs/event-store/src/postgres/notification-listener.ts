@@ -49,7 +49,10 @@ export class NotificationListener {
   }
 
   private async listenUntilDisconnected(): Promise<void> {
-    const client = new Client({ connectionString: this.options.connectionString, application_name: this.options.applicationName ?? 'event-store-listener' });
+    const client = new Client({
+      connectionString: this.options.connectionString,
+      application_name: this.options.applicationName ?? 'event-store-listener',
+    });
     this.client = client;
     // `on`, not `once`: a second 'error' without a listener would crash the process.
     const ended = new Promise<void>((resolve, reject) => {

@@ -55,7 +55,11 @@ export class StreamHeads {
  * the stream moved between the two: the caller tries again (appendInTransaction cannot come back
  * stale).
  */
-export async function appendOnce(db: Queryable, request: AppendRequest, heads?: StreamHeads): Promise<AppendResult | 'stale'> {
+export async function appendOnce(
+  db: Queryable,
+  request: AppendRequest,
+  heads?: StreamHeads,
+): Promise<AppendResult | 'stale'> {
   const { stream, events, expected, options } = request;
   const guess = events.length > 0 ? heads?.guess(stream, expected) : undefined;
   if (guess !== undefined) {
@@ -67,24 +71,43 @@ export async function appendOnce(db: Queryable, request: AppendRequest, heads?: 
   if (command) return repeatedCommandResult(command, stream, options);
   const current = head ? head.lastRevision : 'no_stream';
   assertExpectedRevision(stream, expected, current);
-  if (events.length === 0) return emptyAppendResult(current, head ? await eventPosition(db, stream, head.lastRevision) : START);
+  if (events.length === 0)
+    return emptyAppendResult(current, head ? await eventPosition(db, stream, head.lastRevision) : START);
   return (await write(db, request, head, heads)) ?? 'stale';
 }
 
 /** Hashes the events onto `head` and hands them to append_events; undefined if it wrote nothing. */
-async function write(db: Queryable, request: AppendRequest, head: StreamHead | undefined, heads?: StreamHeads): Promise<AppendResult | undefined> {
+async function write(
+  db: Queryable,
+  request: AppendRequest,
+  head: StreamHead | undefined,
+  heads?: StreamHeads,
+): Promise<AppendResult | undefined> {
   const { stream, events, options } = request;
   const firstRevision = head ? head.lastRevision + 1n : 0n;
-  const prepared = prepareEventText({
-    stream, firstRevision, prevHash: head?.lastHash ?? GENESIS_HASH, recordedAt: request.recordedAt, commandId: options.commandId,
-  }, events);
+  const prepared = prepareEventText(
+    {
+      stream,
+      firstRevision,
+      prevHash: head?.lastHash ?? GENESIS_HASH,
+      recordedAt: request.recordedAt,
+      commandId: options.commandId,
+    },
+    events,
+  );
   const last = prepared[prepared.length - 1];
   const { rows } = await db.query<{ commit_xid: string; prepare: string }>({
     name: 'event-store/append',
     text: SQL.append,
-    values: [stream, head?.lastRevision.toString() ?? null, last.hash,
+    values: [
+      stream,
+      head?.lastRevision.toString() ?? null,
+      last.hash,
       eventsJson(prepared),
-      request.recordedAt, options.commandId ?? null, options.commandFingerprint ?? null],
+      request.recordedAt,
+      options.commandId ?? null,
+      options.commandFingerprint ?? null,
+    ],
   });
   if (rows.length === 0) return undefined;
   heads?.seen(stream, { lastRevision: last.revision, lastHash: last.hash });
@@ -97,7 +120,11 @@ async function write(db: Queryable, request: AppendRequest, head: StreamHead | u
  * before reading, so nothing can move and the write always goes through. It must be the
  * transaction's first write, or the transaction id would predate the lock (see the migration).
  */
-export async function appendInTransaction(client: ClientBase, request: AppendRequest, heads?: StreamHeads): Promise<AppendResult> {
+export async function appendInTransaction(
+  client: ClientBase,
+  request: AppendRequest,
+  heads?: StreamHeads,
+): Promise<AppendResult> {
   await client.query({ name: 'event-store/lock-stream', text: SQL.lockStream, values: [request.stream] });
   const result = await appendOnce(client, request, heads);
   if (result === 'stale') throw new Error(`stream "${request.stream}" moved while its lock was held`);
@@ -116,19 +143,27 @@ interface StreamStateRow {
 }
 
 async function streamState(db: Queryable, stream: string, commandId: string | undefined) {
-  const { rows: [row] } = await db.query<StreamStateRow>({
-    name: 'event-store/stream-state', text: SQL.streamState, values: [stream, commandId ?? null],
+  const {
+    rows: [row],
+  } = await db.query<StreamStateRow>({
+    name: 'event-store/stream-state',
+    text: SQL.streamState,
+    values: [stream, commandId ?? null],
   });
-  const head: StreamHead | undefined = row.stream_revision === null
-    ? undefined
-    : { lastRevision: BigInt(row.stream_revision), lastHash: row.last_hash as string };
-  const command: CommandRecord | undefined = row.command_stream === null ? undefined : {
-    stream: row.command_stream,
-    fingerprint: row.fingerprint,
-    firstRevision: BigInt(row.first_revision as string),
-    lastRevision: BigInt(row.last_revision as string),
-    position: { commit: BigInt(row.commit_xid as string), prepare: BigInt(row.prepare as string) },
-  };
+  const head: StreamHead | undefined =
+    row.stream_revision === null
+      ? undefined
+      : { lastRevision: BigInt(row.stream_revision), lastHash: row.last_hash as string };
+  const command: CommandRecord | undefined =
+    row.command_stream === null
+      ? undefined
+      : {
+          stream: row.command_stream,
+          fingerprint: row.fingerprint,
+          firstRevision: BigInt(row.first_revision as string),
+          lastRevision: BigInt(row.last_revision as string),
+          position: { commit: BigInt(row.commit_xid as string), prepare: BigInt(row.prepare as string) },
+        };
   return { head, command };
 }
 

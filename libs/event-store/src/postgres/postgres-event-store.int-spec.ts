@@ -29,7 +29,11 @@ async function harness(db: TestDatabase): Promise<EventStoreHarness> {
       await db.drop();
     },
     tamper: async (stream, revision, data) => {
-      await db.pool.query('UPDATE event_store.events SET data = $3 WHERE stream_id = $1 AND revision = $2', [stream, revision.toString(), data]);
+      await db.pool.query('UPDATE event_store.events SET data = $3 WHERE stream_id = $1 AND revision = $2', [
+        stream,
+        revision.toString(),
+        data,
+      ]);
     },
     failNextReads: (count) => {
       let left = count;
@@ -47,7 +51,13 @@ async function harness(db: TestDatabase): Promise<EventStoreHarness> {
         const client = await db.pool.connect();
         try {
           await client.query('BEGIN');
-          await appendInTransaction(client, { stream, events, expected: 'any', options: {}, recordedAt: new Date().toISOString() });
+          await appendInTransaction(client, {
+            stream,
+            events,
+            expected: 'any',
+            options: {},
+            recordedAt: new Date().toISOString(),
+          });
           await sleep(holdMs);
           await client.query(outcome === 'commit' ? 'COMMIT' : 'ROLLBACK');
         } catch (error) {
@@ -61,7 +71,11 @@ async function harness(db: TestDatabase): Promise<EventStoreHarness> {
   };
 }
 
-describeEventStoreContract('PostgresEventStore', async () => harness(ignoreTeardownErrors(await createTestDatabase({ poolMax: 24 }))), { concurrentWriters: true });
+describeEventStoreContract(
+  'PostgresEventStore',
+  async () => harness(ignoreTeardownErrors(await createTestDatabase({ poolMax: 24 }))),
+  { concurrentWriters: true },
+);
 
 describe('PostgresEventStore on PostgreSQL', () => {
   let db: TestDatabase;
@@ -105,15 +119,23 @@ describe('PostgresEventStore on PostgreSQL', () => {
     let notifications = 0;
     const errors: unknown[] = [];
     const listener = new NotificationListener({
-      connectionString: db.url, channel: APPEND_CHANNEL, reconnectDelayMs: 20,
-      onNotification: () => notifications++, onError: (error) => errors.push(error),
+      connectionString: db.url,
+      channel: APPEND_CHANNEL,
+      reconnectDelayMs: 20,
+      onNotification: () => notifications++,
+      onError: (error) => errors.push(error),
     });
     const notifier = new AppendNotifier({ connectionString: db.url, channel: APPEND_CHANNEL });
-    const listenerPids = async () => (await db.pool.query(`SELECT pid FROM pg_stat_activity
-      WHERE datname = current_database() AND application_name = 'event-store-listener' AND query ILIKE 'LISTEN%'`)).rows;
+    const listenerPids = async () =>
+      (
+        await db.pool.query(`SELECT pid FROM pg_stat_activity
+      WHERE datname = current_database() AND application_name = 'event-store-listener' AND query ILIKE 'LISTEN%'`)
+      ).rows;
     try {
       listener.start();
-      const [first] = await waitFor('the LISTEN session', async () => ((await listenerPids()).length ? listenerPids() : undefined));
+      const [first] = await waitFor('the LISTEN session', async () =>
+        (await listenerPids()).length ? listenerPids() : undefined,
+      );
       const afterConnect = notifications;
       notifier.notify();
       await waitFor('a notification', () => (notifications > afterConnect ? true : undefined));
@@ -138,7 +160,14 @@ describe('PostgresEventStore on PostgreSQL', () => {
       seen.push(...batch.filter((e) => e.stream === 'elsewhere').map((e) => e.type));
     });
     try {
-      await store.append('elsewhere', [{ type: 'First', data: {} }, { type: 'Second', data: {} }], 'no_stream');
+      await store.append(
+        'elsewhere',
+        [
+          { type: 'First', data: {} },
+          { type: 'Second', data: {} },
+        ],
+        'no_stream',
+      );
       await waitFor('both events', () => (seen.length === 2 ? true : undefined));
       expect(seen).toEqual(['First', 'Second']);
     } finally {
@@ -175,13 +204,22 @@ describe('PostgresEventStore on PostgreSQL', () => {
   it('rejects an event id that is already stored, writing nothing', async () => {
     const id = '5b6f3f0e-8d4c-4b7a-9f44-0c6e2a1d9b10';
     await store.append('dup-a', [{ id, type: 'X', data: {} }], 'no_stream');
-    await expect(store.append('dup-b', [{ type: 'Y', data: {} }, { id: id.toUpperCase(), type: 'X', data: {} }], 'no_stream'))
-      .rejects.toEqual(new DuplicateEventId(id));
+    await expect(
+      store.append(
+        'dup-b',
+        [
+          { type: 'Y', data: {} },
+          { id: id.toUpperCase(), type: 'X', data: {} },
+        ],
+        'no_stream',
+      ),
+    ).rejects.toEqual(new DuplicateEventId(id));
     expect(await store.readStream('dup-b')).toEqual({ found: false });
   });
 
   it('reads the global order and the head by range scans on one index, without sorting', async () => {
-    await db.pool.query(`INSERT INTO event_store.events (event_id, stream_id, revision, event_type, data, metadata, recorded_at)
+    await db.pool
+      .query(`INSERT INTO event_store.events (event_id, stream_id, revision, event_type, data, metadata, recorded_at)
       SELECT gen_random_uuid(), 'bulk-' || (n % 500), n / 500, 'Bulk', '{}', '{}', now() FROM generate_series(0, 49999) AS n`);
     await db.pool.query('ANALYZE event_store.events');
     const client = await db.pool.connect();
@@ -194,7 +232,9 @@ describe('PostgresEventStore on PostgreSQL', () => {
         expect(readAll).toMatch(/Index Scan using events_global_order_idx/);
         expect(readAll).not.toMatch(/Sort/);
       }
-      expect(await plan(`EXPLAIN ${SQL.headPosition}`)).toMatch(/Index (Only )?Scan Backward using events_global_order_idx/);
+      expect(await plan(`EXPLAIN ${SQL.headPosition}`)).toMatch(
+        /Index (Only )?Scan Backward using events_global_order_idx/,
+      );
     } finally {
       await client.query('DEALLOCATE ALL; RESET plan_cache_mode');
       client.release();

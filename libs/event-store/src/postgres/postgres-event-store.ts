@@ -1,8 +1,18 @@
 import type { Pool, PoolClient } from 'pg';
 import { LRUCache } from 'lru-cache';
 import type {
-  AppendOptions, AppendResult, EventStore, ExpectedRevision, NewEvent, Position, ReadStreamOptions,
-  ReadStreamResult, RecordedEvent, SubscribeOptions, Subscription, SubscriptionHandler,
+  AppendOptions,
+  AppendResult,
+  EventStore,
+  ExpectedRevision,
+  NewEvent,
+  Position,
+  ReadStreamOptions,
+  ReadStreamResult,
+  RecordedEvent,
+  SubscribeOptions,
+  Subscription,
+  SubscriptionHandler,
 } from '../event-store.port';
 import { validateExpectedRevision } from '../append-rules';
 import { DuplicateEventId } from '../event-store.errors';
@@ -47,7 +57,11 @@ export class PostgresEventStore implements EventStore {
   private readonly timing: SubscriptionTiming;
   private readonly heads: StreamHeads;
 
-  constructor(private readonly pool: Pool, connectionString: string, private readonly options: PostgresEventStoreOptions = {}) {
+  constructor(
+    private readonly pool: Pool,
+    connectionString: string,
+    private readonly options: PostgresEventStoreOptions = {},
+  ) {
     this.timing = { ...DEFAULT_TIMING, ...options.timing };
     this.heads = new StreamHeads(new LRUCache({ max: Math.max(1, options.streamHeadCacheSize ?? 100_000) }));
     this.listener = new NotificationListener({
@@ -66,15 +80,27 @@ export class PostgresEventStore implements EventStore {
    * If the stream moved in between, later attempts lock the stream first, which always succeeds
    * unless the expected revision really is wrong; so contended 'any' appends cannot starve.
    */
-  async append(stream: string, events: NewEvent[], expected: ExpectedRevision, options: AppendOptions = {}): Promise<AppendResult> {
+  async append(
+    stream: string,
+    events: NewEvent[],
+    expected: ExpectedRevision,
+    options: AppendOptions = {},
+  ): Promise<AppendResult> {
     validateAppend(stream, events);
     validateExpectedRevision(expected);
     for (let attempt = 1; ; attempt++) {
       try {
-        const request = { stream, events, expected, options, recordedAt: (this.options.clock?.() ?? new Date()).toISOString() };
-        const result = attempt === 1
-          ? await appendOnce(this.pool, request, this.heads)
-          : await this.inTransaction((client) => appendInTransaction(client, request, this.heads));
+        const request = {
+          stream,
+          events,
+          expected,
+          options,
+          recordedAt: (this.options.clock?.() ?? new Date()).toISOString(),
+        };
+        const result =
+          attempt === 1
+            ? await appendOnce(this.pool, request, this.heads)
+            : await this.inTransaction((client) => appendInTransaction(client, request, this.heads));
         if (result === 'stale') continue;
         if (!result.duplicate && events.length > 0) this.wakeSubscribers();
         return result;
@@ -86,17 +112,24 @@ export class PostgresEventStore implements EventStore {
 
   async readStream(stream: string, options: ReadStreamOptions = {}): Promise<ReadStreamResult> {
     const range = streamRange(options);
-    const rows = range.empty ? [] : await this.queryEvents(
-      range.direction === 'forwards' ? 'event-store/read-stream-forwards' : 'event-store/read-stream-backwards',
-      range.direction === 'forwards' ? SQL.readStreamForwards : SQL.readStreamBackwards,
-      [stream, range.from?.toString() ?? NO_UPPER_BOUND, range.maxCount ?? null],
-    );
+    const rows = range.empty
+      ? []
+      : await this.queryEvents(
+          range.direction === 'forwards' ? 'event-store/read-stream-forwards' : 'event-store/read-stream-backwards',
+          range.direction === 'forwards' ? SQL.readStreamForwards : SQL.readStreamBackwards,
+          [stream, range.from?.toString() ?? NO_UPPER_BOUND, range.maxCount ?? null],
+        );
     if (rows.length === 0 && !(await this.streamExists(stream))) return { found: false };
     const events = rows.map(toRecordedEvent);
     // A read that reached the stream's end saw its head.
-    const head = range.direction === 'forwards'
-      ? (range.maxCount === undefined || events.length < range.maxCount ? events.at(-1) : undefined)
-      : (range.from === undefined ? events[0] : undefined);
+    const head =
+      range.direction === 'forwards'
+        ? range.maxCount === undefined || events.length < range.maxCount
+          ? events.at(-1)
+          : undefined
+        : range.from === undefined
+          ? events[0]
+          : undefined;
     if (head) this.heads.seen(stream, { lastRevision: head.revision, lastHash: head.metadata.hash });
     return { found: true, events };
   }
@@ -104,13 +137,20 @@ export class PostgresEventStore implements EventStore {
   async readAll(from: Position | 'start', batchSize: number): Promise<RecordedEvent[]> {
     validateBatchSize(batchSize);
     const after = toPosition(from);
-    const rows = await this.queryEvents('event-store/read-all', SQL.readAll, [after.commit.toString(), after.prepare.toString(), batchSize]);
+    const rows = await this.queryEvents('event-store/read-all', SQL.readAll, [
+      after.commit.toString(),
+      after.prepare.toString(),
+      batchSize,
+    ]);
     return rows.map(toRecordedEvent);
   }
 
   subscribe(from: Position | 'start', handler: SubscriptionHandler, options?: SubscribeOptions): Subscription {
     this.listener.start();
-    const source = { read: (position: Position | 'start', size: number) => this.readAll(position, size), signal: this.signal };
+    const source = {
+      read: (position: Position | 'start', size: number) => this.readAll(position, size),
+      signal: this.signal,
+    };
     const subscription = new CatchUpSubscription(source, from, handler, options, this.timing);
     this.subscriptions.add(subscription);
     void subscription.done.then(() => this.subscriptions.delete(subscription));
@@ -119,7 +159,8 @@ export class PostgresEventStore implements EventStore {
 
   async headPosition(): Promise<Position | undefined> {
     const { rows } = await this.pool.query<{ transaction_id: string; global_position: string }>({
-      name: 'event-store/head-position', text: SQL.headPosition,
+      name: 'event-store/head-position',
+      text: SQL.headPosition,
     });
     return rows[0] && { commit: BigInt(rows[0].transaction_id), prepare: BigInt(rows[0].global_position) };
   }
@@ -142,7 +183,11 @@ export class PostgresEventStore implements EventStore {
   }
 
   private async streamExists(stream: string): Promise<boolean> {
-    const { rowCount } = await this.pool.query({ name: 'event-store/stream-exists', text: SQL.streamExists, values: [stream] });
+    const { rowCount } = await this.pool.query({
+      name: 'event-store/stream-exists',
+      text: SQL.streamExists,
+      values: [stream],
+    });
     return (rowCount ?? 0) > 0;
   }
 

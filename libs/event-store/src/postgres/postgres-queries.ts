@@ -20,7 +20,8 @@ export const SQL = {
     FROM (SELECT) AS one
     LEFT JOIN event_store.streams s ON s.stream_id = $1
     LEFT JOIN event_store.commands c ON c.command_id = $2`,
-  eventPosition: 'SELECT transaction_id, global_position FROM event_store.events WHERE stream_id = $1 AND revision = $2',
+  eventPosition:
+    'SELECT transaction_id, global_position FROM event_store.events WHERE stream_id = $1 AND revision = $2',
   streamExists: 'SELECT 1 FROM event_store.streams WHERE stream_id = $1',
   // One multi-row insert, the stream row, the command id and the wake-up, in one statement.
   append: 'SELECT commit_xid, prepare FROM event_store.append_events($1, $2, $3, $4, $5, $6, $7)',

@@ -12,11 +12,16 @@ function silentLog() {
     read: async (from: Position | 'start', size: number) =>
       events.filter((e) => comparePositions(e.position, from === 'start' ? START : from) > 0).slice(0, size),
   };
-  const add = (n: number) => events.push({
-    id: `e${n}`, type: 'T', data: {}, stream: 's', revision: BigInt(n),
-    metadata: { recordedAt: '', schemaVersion: 1, prevHash: '', hash: '' },
-    position: { commit: BigInt(n + 1), prepare: BigInt(n + 1) },
-  });
+  const add = (n: number) =>
+    events.push({
+      id: `e${n}`,
+      type: 'T',
+      data: {},
+      stream: 's',
+      revision: BigInt(n),
+      metadata: { recordedAt: '', schemaVersion: 1, prevHash: '', hash: '' },
+      position: { commit: BigInt(n + 1), prepare: BigInt(n + 1) },
+    });
   return { source, add };
 }
 
@@ -26,9 +31,15 @@ describe('CatchUpSubscription', () => {
   it('finds appends by polling when no wake-up signal arrives', async () => {
     const { source, add } = silentLog();
     const seen: string[] = [];
-    const subscription = new CatchUpSubscription(source, 'start', async (batch) => {
-      seen.push(...batch.map((e) => e.id));
-    }, {}, timing);
+    const subscription = new CatchUpSubscription(
+      source,
+      'start',
+      async (batch) => {
+        seen.push(...batch.map((e) => e.id));
+      },
+      {},
+      timing,
+    );
     add(0);
     await waitFor('the first event', () => (seen.length === 1 ? true : undefined));
     add(1);
@@ -40,7 +51,13 @@ describe('CatchUpSubscription', () => {
 
   it('stops promptly while waiting, without sitting out the poll interval', async () => {
     const { source } = silentLog();
-    const subscription = new CatchUpSubscription(source, 'start', async () => undefined, {}, { ...timing, pollIntervalMs: 60_000, minIdleMs: 60_000 });
+    const subscription = new CatchUpSubscription(
+      source,
+      'start',
+      async () => undefined,
+      {},
+      { ...timing, pollIntervalMs: 60_000, minIdleMs: 60_000 },
+    );
     await new Promise((resolve) => setImmediate(resolve));
     const started = Date.now();
     await subscription.stop();
@@ -51,17 +68,25 @@ describe('CatchUpSubscription', () => {
     const { source, add } = silentLog();
     add(0);
     const outcome = await new Promise<{ error: unknown; position: Position | 'start' }>((resolve) => {
-      const subscription: CatchUpSubscription = new CatchUpSubscription(source, 'start', async () => {
-        throw new Error('boom');
-      }, {
-        onError: (error) => void subscription.stop().then(() => resolve({ error, position: subscription.position })),
-      }, timing);
+      const subscription: CatchUpSubscription = new CatchUpSubscription(
+        source,
+        'start',
+        async () => {
+          throw new Error('boom');
+        },
+        {
+          onError: (error) => void subscription.stop().then(() => resolve({ error, position: subscription.position })),
+        },
+        timing,
+      );
     });
     expect(outcome).toEqual({ error: new Error('boom'), position: 'start' });
   });
 
   it('refuses a batch size that is not a positive integer', () => {
     const { source } = silentLog();
-    expect(() => new CatchUpSubscription(source, 'start', async () => undefined, { batchSize: 0 }, timing)).toThrow(RangeError);
+    expect(() => new CatchUpSubscription(source, 'start', async () => undefined, { batchSize: 0 }, timing)).toThrow(
+      RangeError,
+    );
   });
 });

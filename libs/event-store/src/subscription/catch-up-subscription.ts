@@ -31,7 +31,10 @@ export class CatchUpSubscription extends SubscriptionLoop {
     options: SubscribeOptions = {},
     timing: SubscriptionTiming = DEFAULT_TIMING,
   ) {
-    super(new PollingFeed(source, timing), from, handler, options, { minRetryDelayMs: FIRST_RETRY_DELAY_MS, maxRetryDelayMs: timing.maxRetryDelayMs });
+    super(new PollingFeed(source, timing), from, handler, options, {
+      minRetryDelayMs: FIRST_RETRY_DELAY_MS,
+      maxRetryDelayMs: timing.maxRetryDelayMs,
+    });
   }
 }
 
@@ -49,7 +52,10 @@ class PollingFeed implements EventFeed {
    */
   private seen: number | undefined;
 
-  constructor(private readonly source: SubscriptionSource, private readonly timing: SubscriptionTiming) {
+  constructor(
+    private readonly source: SubscriptionSource,
+    private readonly timing: SubscriptionTiming,
+  ) {
     this.idleMs = timing.minIdleMs;
   }
 
@@ -78,7 +84,8 @@ class PollingFeed implements EventFeed {
       await this.idle(state, signal.wait(this.idleMs));
       // A signal means a commit just happened, but it may still sit behind the read horizon, so
       // re-read soon; silence means back off towards the poll interval.
-      this.idleMs = signal.version !== seen ? this.timing.minIdleMs : Math.min(this.idleMs * 2, this.timing.pollIntervalMs);
+      this.idleMs =
+        signal.version !== seen ? this.timing.minIdleMs : Math.min(this.idleMs * 2, this.timing.pollIntervalMs);
     }
   }
 

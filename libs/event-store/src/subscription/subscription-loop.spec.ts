@@ -3,7 +3,11 @@ import { waitFor } from '../testing/wait-for';
 import { EventFeed, FeedStream, SubscriptionLoop } from './subscription-loop';
 
 const recorded = (n: number): RecordedEvent => ({
-  id: `e${n}`, type: 'T', data: {}, stream: 's', revision: BigInt(n),
+  id: `e${n}`,
+  type: 'T',
+  data: {},
+  stream: 's',
+  revision: BigInt(n),
   metadata: { recordedAt: '', schemaVersion: 1, prevHash: '', hash: '' },
   position: { commit: BigInt(n + 1), prepare: BigInt(n + 1) },
 });
@@ -39,9 +43,15 @@ describe('SubscriptionLoop', () => {
     ]);
     const seen: string[] = [];
     const attempts: number[] = [];
-    const loop = new SubscriptionLoop(feed, 'start', async (batch) => {
-      seen.push(...batch.map((e) => e.id));
-    }, { onRetry: (_error, attempt) => attempts.push(attempt) }, retry);
+    const loop = new SubscriptionLoop(
+      feed,
+      'start',
+      async (batch) => {
+        seen.push(...batch.map((e) => e.id));
+      },
+      { onRetry: (_error, attempt) => attempts.push(attempt) },
+      retry,
+    );
     await waitFor('the event after the failures', () => (seen.length === 3 ? true : undefined));
     await loop.stop();
     expect(seen).toEqual(['e0', 'e1', 'e2']);
@@ -52,7 +62,13 @@ describe('SubscriptionLoop', () => {
   it('stops promptly while the feed waits, without reporting a retry', async () => {
     const { feed } = scriptedFeed([]);
     const attempts: number[] = [];
-    const loop = new SubscriptionLoop(feed, 'start', async () => undefined, { onRetry: (_error, attempt) => attempts.push(attempt) }, retry);
+    const loop = new SubscriptionLoop(
+      feed,
+      'start',
+      async () => undefined,
+      { onRetry: (_error, attempt) => attempts.push(attempt) },
+      retry,
+    );
     await new Promise((resolve) => setImmediate(resolve));
     await loop.stop();
     expect(attempts).toEqual([]);

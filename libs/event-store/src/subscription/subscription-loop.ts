@@ -83,7 +83,9 @@ export class SubscriptionLoop implements Subscription {
         if (this.stopped) return;
         failures++;
         this.options.onRetry?.(error, failures);
-        await this.pause(delay(Math.min(this.retry.maxRetryDelayMs, this.retry.minRetryDelayMs * 2 ** Math.min(failures - 1, 16))));
+        await this.pause(
+          delay(Math.min(this.retry.maxRetryDelayMs, this.retry.minRetryDelayMs * 2 ** Math.min(failures - 1, 16))),
+        );
       } finally {
         this.active = undefined;
         await stream.close();

@@ -40,7 +40,12 @@ async function checkpoint(store: EventStore): Promise<Checkpoint> {
 }
 
 /** Every event after `from` (paging with readAll) that belongs to one of `streamNames`. */
-async function readAllOf(store: EventStore, from: Checkpoint, streamNames: string[], batchSize = 1000): Promise<RecordedEvent[]> {
+async function readAllOf(
+  store: EventStore,
+  from: Checkpoint,
+  streamNames: string[],
+  batchSize = 1000,
+): Promise<RecordedEvent[]> {
   const mine: RecordedEvent[] = [];
   for (let position = from; ;) {
     const batch = await store.readAll(position, batchSize);
@@ -65,13 +70,23 @@ function collect(store: EventStore, from: Checkpoint, streamNames: string[], bat
   const events: RecordedEvent[] = [];
   let inFlight = 0;
   let maxInFlight = 0;
-  const subscription = store.subscribe(from, async (batch) => {
-    maxInFlight = Math.max(maxInFlight, ++inFlight);
-    await new Promise((resolve) => setImmediate(resolve));
-    events.push(...batch.filter((e) => streamNames.includes(e.stream)));
-    inFlight--;
-  }, { batchSize });
-  return { events, subscription, get maxInFlight() { return maxInFlight; } };
+  const subscription = store.subscribe(
+    from,
+    async (batch) => {
+      maxInFlight = Math.max(maxInFlight, ++inFlight);
+      await new Promise((resolve) => setImmediate(resolve));
+      events.push(...batch.filter((e) => streamNames.includes(e.stream)));
+      inFlight--;
+    },
+    { batchSize },
+  );
+  return {
+    events,
+    subscription,
+    get maxInFlight() {
+      return maxInFlight;
+    },
+  };
 }
 
 const seen = (collector: Collector, count: number) => () => (collector.events.length >= count ? true : undefined);
@@ -86,7 +101,11 @@ function prng(seed: number): () => number {
   };
 }
 
-export function describeEventStoreContract(name: string, factory: () => Promise<EventStoreHarness>, extras: ContractExtras = {}): void {
+export function describeEventStoreContract(
+  name: string,
+  factory: () => Promise<EventStoreHarness>,
+  extras: ContractExtras = {},
+): void {
   describe(`${name} (event store contract)`, () => {
     let h: EventStoreHarness;
     let store: EventStore;
@@ -106,7 +125,12 @@ export function describeEventStoreContract(name: string, factory: () => Promise<
         const result = await store.append(s, [event('Opened'), event('ToppedUp')], 'no_stream');
         const read = await store.readStream(s);
         if (!read.found) throw new Error('stream not found');
-        expect(result).toEqual({ duplicate: false, firstRevision: 0n, nextRevision: 1n, position: read.events[1].position });
+        expect(result).toEqual({
+          duplicate: false,
+          firstRevision: 0n,
+          nextRevision: 1n,
+          position: read.events[1].position,
+        });
         expect(read.events.map((e) => e.revision)).toEqual([0n, 1n]);
       });
 
@@ -114,7 +138,11 @@ export function describeEventStoreContract(name: string, factory: () => Promise<
         const s = streamName('exists');
         await store.append(s, [event('Opened')], 'no_stream');
         await expect(store.append(s, [event('Opened')], 'no_stream')).rejects.toThrow(StreamVersionConflict);
-        await expect(store.append(s, [event('Opened')], 'no_stream')).rejects.toMatchObject({ stream: s, expected: 'no_stream', actual: 0n });
+        await expect(store.append(s, [event('Opened')], 'no_stream')).rejects.toMatchObject({
+          stream: s,
+          expected: 'no_stream',
+          actual: 0n,
+        });
       });
 
       it('appends at the exact last revision and rejects any other, carrying expected and actual', async () => {
@@ -122,17 +150,33 @@ export function describeEventStoreContract(name: string, factory: () => Promise<
         await store.append(s, [event('Opened')], 'no_stream');
         const result = await store.append(s, [event('ToppedUp')], 0n);
         expect(result).toMatchObject({ firstRevision: 1n, nextRevision: 1n });
-        await expect(store.append(s, [event('ToppedUp')], 0n)).rejects.toMatchObject({ name: 'StreamVersionConflict', expected: 0n, actual: 1n });
+        await expect(store.append(s, [event('ToppedUp')], 0n)).rejects.toMatchObject({
+          name: 'StreamVersionConflict',
+          expected: 0n,
+          actual: 1n,
+        });
         await expect(store.append(s, [event('ToppedUp')], 5n)).rejects.toMatchObject({ expected: 5n, actual: 1n });
-        await expect(store.append(streamName('missing'), [event('X')], 0n)).rejects.toMatchObject({ expected: 0n, actual: 'no_stream' });
+        await expect(store.append(streamName('missing'), [event('X')], 0n)).rejects.toMatchObject({
+          expected: 0n,
+          actual: 'no_stream',
+        });
       });
 
       it('stream_exists requires the stream and any accepts both', async () => {
         const s = streamName('exists-any');
-        await expect(store.append(s, [event('X')], 'stream_exists')).rejects.toMatchObject({ expected: 'stream_exists', actual: 'no_stream' });
+        await expect(store.append(s, [event('X')], 'stream_exists')).rejects.toMatchObject({
+          expected: 'stream_exists',
+          actual: 'no_stream',
+        });
         expect(await store.append(s, [event('X')], 'any')).toMatchObject({ firstRevision: 0n, nextRevision: 0n });
-        expect(await store.append(s, [event('Y')], 'stream_exists')).toMatchObject({ firstRevision: 1n, nextRevision: 1n });
-        expect(await store.append(s, [event('Z'), event('Z')], 'any')).toMatchObject({ firstRevision: 2n, nextRevision: 3n });
+        expect(await store.append(s, [event('Y')], 'stream_exists')).toMatchObject({
+          firstRevision: 1n,
+          nextRevision: 1n,
+        });
+        expect(await store.append(s, [event('Z'), event('Z')], 'any')).toMatchObject({
+          firstRevision: 2n,
+          nextRevision: 3n,
+        });
       });
 
       it('lets exactly one of two appenders racing at the same revision win', async () => {
@@ -151,20 +195,35 @@ export function describeEventStoreContract(name: string, factory: () => Promise<
 
       it('lets exactly one of two creators of the same new stream win', async () => {
         const s = streamName('race-new');
-        const outcomes = await Promise.allSettled([store.append(s, [event('A')], 'no_stream'), store.append(s, [event('B')], 'no_stream')]);
+        const outcomes = await Promise.allSettled([
+          store.append(s, [event('A')], 'no_stream'),
+          store.append(s, [event('B')], 'no_stream'),
+        ]);
         expect(outcomes.map((o) => o.status).sort()).toEqual(['fulfilled', 'rejected']);
-        expect((outcomes.find((o) => o.status === 'rejected') as PromiseRejectedResult).reason).toMatchObject({ actual: 0n });
+        expect((outcomes.find((o) => o.status === 'rejected') as PromiseRejectedResult).reason).toMatchObject({
+          actual: 0n,
+        });
       });
 
       it('lands every one of many concurrent appends with any, in one unbroken chain', async () => {
         const s = streamName('contended');
         const batches = Array.from({ length: 8 }, (_, i) => [event(`W${i}a`), event(`W${i}b`)]);
         const results = await Promise.all(batches.map((batch) => store.append(s, batch, 'any')));
-        expect(results.map((r) => r.firstRevision).sort((a, b) => Number(a - b))).toEqual([0n, 2n, 4n, 6n, 8n, 10n, 12n, 14n]);
+        expect(results.map((r) => r.firstRevision).sort((a, b) => Number(a - b))).toEqual([
+          0n,
+          2n,
+          4n,
+          6n,
+          8n,
+          10n,
+          12n,
+          14n,
+        ]);
         const read = await store.readStream(s);
         if (!read.found) throw new Error('stream not found');
         expect(verifyStream(read.events)).toEqual({ ok: true, count: 16 });
-        for (const [i, r] of results.entries()) expect(ids(read.events.slice(Number(r.firstRevision), Number(r.nextRevision) + 1))).toEqual(ids(batches[i]));
+        for (const [i, r] of results.entries())
+          expect(ids(read.events.slice(Number(r.firstRevision), Number(r.nextRevision) + 1))).toEqual(ids(batches[i]));
       });
 
       it('treats an empty append as a revision check that writes nothing', async () => {
@@ -172,25 +231,49 @@ export function describeEventStoreContract(name: string, factory: () => Promise<
         await store.append(s, [event('A'), event('B'), event('C')], 'no_stream');
         const before = await store.readStream(s);
         if (!before.found) throw new Error('stream not found');
-        expect(await store.append(s, [], 2n)).toEqual({ duplicate: false, firstRevision: 3n, nextRevision: 2n, position: before.events[2].position });
+        expect(await store.append(s, [], 2n)).toEqual({
+          duplicate: false,
+          firstRevision: 3n,
+          nextRevision: 2n,
+          position: before.events[2].position,
+        });
         await expect(store.append(s, [], 1n)).rejects.toMatchObject({ expected: 1n, actual: 2n });
         expect(await store.readStream(s)).toEqual(before);
         const missing = streamName('empty-missing');
-        expect(await store.append(missing, [], 'no_stream')).toEqual({ duplicate: false, firstRevision: 0n, nextRevision: -1n, position: START });
+        expect(await store.append(missing, [], 'no_stream')).toEqual({
+          duplicate: false,
+          firstRevision: 0n,
+          nextRevision: -1n,
+          position: START,
+        });
         await expect(store.append(missing, [], 'stream_exists')).rejects.toMatchObject({ actual: 'no_stream' });
         expect(await store.readStream(missing)).toEqual({ found: false });
       });
 
       it('stores type, data and metadata as given, and generates missing ids', async () => {
         const s = streamName('shape');
-        const data = { amount: '12.50', units: 'EUR', nested: { list: [1, 'two', null, true], text: 'żółw ✓ "quoted" \\ back' } };
-        const given = { id: randomUUID(), type: 'BalanceToppedUp', data, metadata: { correlationId: 'corr-1', actor: 'ops' } };
+        const data = {
+          amount: '12.50',
+          units: 'EUR',
+          nested: { list: [1, 'two', null, true], text: 'żółw ✓ "quoted" \\ back' },
+        };
+        const given = {
+          id: randomUUID(),
+          type: 'BalanceToppedUp',
+          data,
+          metadata: { correlationId: 'corr-1', actor: 'ops' },
+        };
         await store.append(s, [given, { type: 'NoId', data: {} }], 'no_stream', { commandId: `cmd-${s}` });
         const read = await store.readStream(s);
         if (!read.found) throw new Error('stream not found');
         const [first, second] = read.events;
         expect(first).toMatchObject({ id: given.id, type: 'BalanceToppedUp', data, stream: s, revision: 0n });
-        expect(first.metadata).toMatchObject({ correlationId: 'corr-1', actor: 'ops', commandId: `cmd-${s}`, schemaVersion: 1 });
+        expect(first.metadata).toMatchObject({
+          correlationId: 'corr-1',
+          actor: 'ops',
+          commandId: `cmd-${s}`,
+          schemaVersion: 1,
+        });
         expect(new Date(first.metadata.recordedAt).toISOString()).toBe(first.metadata.recordedAt);
         expect(second.id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/);
         expect(second.id).not.toBe(first.id);
@@ -213,10 +296,13 @@ export function describeEventStoreContract(name: string, factory: () => Promise<
         const s = streamName('cmd-conflict');
         const commandId = `topup-${s}`;
         await store.append(s, [event('ToppedUp')], 'any', { commandId, commandFingerprint: 'one' });
-        await expect(store.append(s, [event('ToppedUp')], 'any', { commandId, commandFingerprint: 'two' })).rejects.toThrow(CommandIdConflict);
+        await expect(
+          store.append(s, [event('ToppedUp')], 'any', { commandId, commandFingerprint: 'two' }),
+        ).rejects.toThrow(CommandIdConflict);
         await expect(store.append(s, [event('ToppedUp')], 'any', { commandId })).rejects.toMatchObject({ commandId });
-        await expect(store.append(streamName('other'), [event('ToppedUp')], 'any', { commandId, commandFingerprint: 'one' }))
-          .rejects.toMatchObject({ name: 'CommandIdConflict', commandId });
+        await expect(
+          store.append(streamName('other'), [event('ToppedUp')], 'any', { commandId, commandFingerprint: 'one' }),
+        ).rejects.toMatchObject({ name: 'CommandIdConflict', commandId });
         const read = await store.readStream(s);
         expect(read.found && read.events).toHaveLength(1);
       });
@@ -228,7 +314,9 @@ export function describeEventStoreContract(name: string, factory: () => Promise<
         const s = streamName('cmd-race');
         if (seed) await store.append(s, [event('Opened')], 'no_stream');
         const options = { commandId: `race-${s}`, commandFingerprint: 'same' };
-        const attempts = Array.from({ length: 6 }, () => store.append(s, [event('ToppedUp'), event('Noted')], expected, options));
+        const attempts = Array.from({ length: 6 }, () =>
+          store.append(s, [event('ToppedUp'), event('Noted')], expected, options),
+        );
         const results = await Promise.all(attempts);
         expect(results.filter((r) => !r.duplicate)).toHaveLength(1);
         const written = results.find((r) => !r.duplicate);
@@ -241,7 +329,8 @@ export function describeEventStoreContract(name: string, factory: () => Promise<
     describe('readStream', () => {
       const s = streamName('read');
       let all: RecordedEvent[];
-      const revisions = (result: Awaited<ReturnType<EventStore['readStream']>>) => (result.found ? result.events.map((e) => e.revision) : 'not found');
+      const revisions = (result: Awaited<ReturnType<EventStore['readStream']>>) =>
+        result.found ? result.events.map((e) => e.revision) : 'not found';
 
       beforeAll(async () => {
         await store.append(s, [event('E0'), event('E1')], 'no_stream');
@@ -255,13 +344,24 @@ export function describeEventStoreContract(name: string, factory: () => Promise<
         expect(revisions(await store.readStream(s, { from: 2n }))).toEqual([2n, 3n, 4n]);
         expect(revisions(await store.readStream(s, { maxCount: 2 }))).toEqual([0n, 1n]);
         expect(revisions(await store.readStream(s, { from: 1n, maxCount: 2 }))).toEqual([1n, 2n]);
-        expect(revisions(await store.readStream(s, { from: 'start', direction: 'forwards' }))).toEqual([0n, 1n, 2n, 3n, 4n]);
+        expect(revisions(await store.readStream(s, { from: 'start', direction: 'forwards' }))).toEqual([
+          0n,
+          1n,
+          2n,
+          3n,
+          4n,
+        ]);
       });
 
       it('reads backwards from the end or from a revision', async () => {
         expect(revisions(await store.readStream(s, { direction: 'backwards' }))).toEqual([4n, 3n, 2n, 1n, 0n]);
-        expect(revisions(await store.readStream(s, { direction: 'backwards', from: 3n, maxCount: 2 }))).toEqual([3n, 2n]);
-        expect(revisions(await store.readStream(s, { direction: 'backwards', from: 'end', maxCount: 1 }))).toEqual([4n]);
+        expect(revisions(await store.readStream(s, { direction: 'backwards', from: 3n, maxCount: 2 }))).toEqual([
+          3n,
+          2n,
+        ]);
+        expect(revisions(await store.readStream(s, { direction: 'backwards', from: 'end', maxCount: 1 }))).toEqual([
+          4n,
+        ]);
         expect(revisions(await store.readStream(s, { direction: 'backwards', from: 'start' }))).toEqual([0n]);
       });
 
@@ -371,10 +471,14 @@ export function describeEventStoreContract(name: string, factory: () => Promise<
         const handled: string[] = [];
         const boom = new Error('projection failed');
         let reported: unknown;
-        const subscription = store.subscribe(from, async (batch) => {
-          handled.push(...batch.filter((e) => e.stream === s).map((e) => e.type));
-          if (batch.some((e) => e.id === bad.id)) throw boom;
-        }, { batchSize: 1, onError: (error) => (reported = error) });
+        const subscription = store.subscribe(
+          from,
+          async (batch) => {
+            handled.push(...batch.filter((e) => e.stream === s).map((e) => e.type));
+            if (batch.some((e) => e.id === bad.id)) throw boom;
+          },
+          { batchSize: 1, onError: (error) => (reported = error) },
+        );
         await waitFor('the good event', () => (handled.includes('Good') ? true : undefined));
         await store.append(s, [bad, event('After')], 0n);
         await waitFor('onError', () => reported);
@@ -393,14 +497,20 @@ export function describeEventStoreContract(name: string, factory: () => Promise<
         await store.append(s, [event('E0')], 'no_stream');
         const retries: number[] = [];
         const events: RecordedEvent[] = [];
-        const subscription = store.subscribe(from, async (batch) => {
-          events.push(...batch.filter((e) => e.stream === s));
-        }, { batchSize: 1, onRetry: (_error, attempt) => retries.push(attempt) });
+        const subscription = store.subscribe(
+          from,
+          async (batch) => {
+            events.push(...batch.filter((e) => e.stream === s));
+          },
+          { batchSize: 1, onRetry: (_error, attempt) => retries.push(attempt) },
+        );
         try {
           await waitFor('catch-up', () => (events.length === 1 ? true : undefined));
           const failures = h.failNextReads(3);
           await store.append(s, [event('E1'), event('E2')], 0n);
-          await waitFor('the events after the failures', () => (events.length >= 3 && failures.pending() === 0 ? true : undefined));
+          await waitFor('the events after the failures', () =>
+            events.length >= 3 && failures.pending() === 0 ? true : undefined,
+          );
           expect(events.map((e) => e.revision)).toEqual([0n, 1n, 2n]);
           expect(retries).toEqual([1, 2, 3]);
         } finally {
@@ -423,12 +533,24 @@ export function describeEventStoreContract(name: string, factory: () => Promise<
 
       it('detects an event edited in storage, at its revision', async () => {
         const s = streamName('tampered');
-        await store.append(s, [event('ToppedUp', { amount: '10.00' }), event('ToppedUp', { amount: '5.00' }), event('Used', { amount: '1.00' })], 'no_stream');
+        await store.append(
+          s,
+          [
+            event('ToppedUp', { amount: '10.00' }),
+            event('ToppedUp', { amount: '5.00' }),
+            event('Used', { amount: '1.00' }),
+          ],
+          'no_stream',
+        );
         await h.tamper(s, 1n, { amount: '5000.00' });
         const read = await store.readStream(s);
         if (!read.found) throw new Error('stream not found');
         expect(read.events[1].data).toEqual({ amount: '5000.00' });
-        expect(verifyStream(read.events)).toEqual({ ok: false, brokenAt: 1n, reason: 'hash does not match the event content' });
+        expect(verifyStream(read.events)).toEqual({
+          ok: false,
+          brokenAt: 1n,
+          reason: 'hash does not match the event content',
+        });
       });
     });
 
@@ -442,19 +564,30 @@ export function describeEventStoreContract(name: string, factory: () => Promise<
         const collector = collect(store, await checkpoint(store), names, 37);
         const committed = new Set<string>();
         let rolledBack = 0;
-        await Promise.all(Array.from({ length: 16 }, async () => {
-          for (let i = 0; i < 15; i++) {
-            const events = Array.from({ length: 1 + Math.floor(random() * 3) }, () => event('Busy'));
-            const outcome = random() < 0.05 ? 'rollback' : 'commit';
-            await writers.appendHeld(names[Math.floor(random() * names.length)], events, Math.floor(random() * 12), outcome);
-            if (outcome === 'commit') events.forEach((e) => committed.add(e.id));
-            else rolledBack++;
-          }
-        }));
+        await Promise.all(
+          Array.from({ length: 16 }, async () => {
+            for (let i = 0; i < 15; i++) {
+              const events = Array.from({ length: 1 + Math.floor(random() * 3) }, () => event('Busy'));
+              const outcome = random() < 0.05 ? 'rollback' : 'commit';
+              await writers.appendHeld(
+                names[Math.floor(random() * names.length)],
+                events,
+                Math.floor(random() * 12),
+                outcome,
+              );
+              if (outcome === 'commit') events.forEach((e) => committed.add(e.id));
+              else rolledBack++;
+            }
+          }),
+        );
         const sentinel = event('Sentinel');
         await store.append(names[0], [sentinel], 'any');
         try {
-          await waitFor('the sentinel', () => (collector.events.some((e) => e.id === sentinel.id) ? true : undefined), 20_000);
+          await waitFor(
+            'the sentinel',
+            () => (collector.events.some((e) => e.id === sentinel.id) ? true : undefined),
+            20_000,
+          );
         } finally {
           await collector.subscription.stop();
         }

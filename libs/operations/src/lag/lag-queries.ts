@@ -45,7 +45,11 @@ export interface StoredCheckpoint {
   updatedAt: string;
 }
 
-export async function loadCheckpoint(pool: Pool, projection: string, version: number): Promise<StoredCheckpoint | undefined> {
+export async function loadCheckpoint(
+  pool: Pool,
+  projection: string,
+  version: number,
+): Promise<StoredCheckpoint | undefined> {
   const { rows } = await pool.query<{ commit_pos: string; prepare_pos: string; updated_at: Date }>(
     'SELECT commit_pos, prepare_pos, updated_at FROM projection_checkpoints WHERE projection = $1 AND version = $2',
     [projection, version],
@@ -59,23 +63,37 @@ export async function loadCheckpoint(pool: Pool, projection: string, version: nu
 
 export async function countEventsAfter(pool: Pool, from: Position, limit: number): Promise<number> {
   const { rows } = await pool.query<{ n: number }>({
-    name: 'read-model/lag-events-after', text: EVENTS_AFTER, values: [from.commit.toString(), from.prepare.toString(), limit],
+    name: 'read-model/lag-events-after',
+    text: EVENTS_AFTER,
+    values: [from.commit.toString(), from.prepare.toString(), limit],
   });
   return rows[0].n;
 }
 
-export async function outboxBacklog(pool: Pool, limit: number): Promise<{ backlog: number; oldestSeconds: number | null }> {
-  const { rows } = await pool.query<{ backlog: number; oldest: number | null }>({ name: 'read-model/lag-outbox', text: OUTBOX, values: [limit] });
+export async function outboxBacklog(
+  pool: Pool,
+  limit: number,
+): Promise<{ backlog: number; oldestSeconds: number | null }> {
+  const { rows } = await pool.query<{ backlog: number; oldest: number | null }>({
+    name: 'read-model/lag-outbox',
+    text: OUTBOX,
+    values: [limit],
+  });
   return { backlog: rows[0].backlog, oldestSeconds: rows[0].oldest };
 }
 
 export async function lockHolders(pool: Pool, keys: string[]): Promise<Map<string, LockHolder>> {
   const { rows } = await pool.query<{ key: string; pid: number | null; application_name: string | null }>({
-    name: 'read-model/lag-lock-holders', text: LOCK_HOLDERS, values: [keys],
+    name: 'read-model/lag-lock-holders',
+    text: LOCK_HOLDERS,
+    values: [keys],
   });
-  const holders = new Map<string, LockHolder>(keys.map((key) => [key, { held: false, pid: null, applicationName: null }]));
+  const holders = new Map<string, LockHolder>(
+    keys.map((key) => [key, { held: false, pid: null, applicationName: null }]),
+  );
   for (const row of rows) {
-    if (row.pid !== null) holders.set(row.key, { held: true, pid: row.pid, applicationName: row.application_name || null });
+    if (row.pid !== null)
+      holders.set(row.key, { held: true, pid: row.pid, applicationName: row.application_name || null });
   }
   return holders;
 }

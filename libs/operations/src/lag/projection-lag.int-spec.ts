@@ -23,7 +23,11 @@ describe('projection lag on the PostgreSQL event store', () => {
   let last: AppendResult;
 
   const append = (bucketId: string, count: number) =>
-    store.append(`bucket-${bucketId}`, Array.from({ length: count }, (_, i) => ({ type: 'BalanceAdjusted', data: { bucketId, i } })), 'any');
+    store.append(
+      `bucket-${bucketId}`,
+      Array.from({ length: count }, (_, i) => ({ type: 'BalanceAdjusted', data: { bucketId, i } })),
+      'any',
+    );
   // Transaction ids are cluster-wide: another database's open writer can hide fresh events for a
   // moment, so expectations about counts wait (bounded) instead of reading once.
   const measureUntil = (what: string, done: (lag: ProjectionLag) => boolean, options = {}) =>
@@ -45,8 +49,15 @@ describe('projection lag on the PostgreSQL event store', () => {
   it('reports nothing behind, no outbox and no lock holders on an empty store', async () => {
     const lag = await measureProjectionLag(db.pool, store);
     expect(lag).toMatchObject({
-      projection: 'ledger', modelVersion: 1, checkpoint: null, head: null, eventsBehind: 0, eventsBehindCapped: false,
-      secondsBehind: 0, outboxBacklog: 0, oldestOutboxAgeSeconds: 0,
+      projection: 'ledger',
+      modelVersion: 1,
+      checkpoint: null,
+      head: null,
+      eventsBehind: 0,
+      eventsBehindCapped: false,
+      secondsBehind: 0,
+      outboxBacklog: 0,
+      oldestOutboxAgeSeconds: 0,
       locks: { projection: { held: false, pid: null }, outboxRelay: { held: false, pid: null } },
     });
     expect(lag.oldestWriteTransactionSeconds).toEqual(expect.any(Number));
@@ -57,7 +68,11 @@ describe('projection lag on the PostgreSQL event store', () => {
     last = await append('b', 4);
     await setCheckpoint(db, first.position);
     const lag = await measureUntil('4 events behind', (l) => l.eventsBehind === 4);
-    expect(lag).toMatchObject({ checkpoint: text(first.position), head: text(last.position), eventsBehindCapped: false });
+    expect(lag).toMatchObject({
+      checkpoint: text(first.position),
+      head: text(last.position),
+      eventsBehindCapped: false,
+    });
     expect(lag.secondsBehind).toBeGreaterThanOrEqual(119);
     expect(lag.checkpointUpdatedAt).toEqual(expect.any(String));
   });
@@ -77,23 +92,36 @@ describe('projection lag on the PostgreSQL event store', () => {
     const lag = await measureProjectionLag(db.pool, store);
     expect(lag).toMatchObject({ outboxBacklog: 3, outboxBacklogCapped: false });
     expect(lag.oldestOutboxAgeSeconds).toBeGreaterThanOrEqual(45);
-    expect(await measureProjectionLag(db.pool, store, { countCap: 2 })).toMatchObject({ outboxBacklog: 2, outboxBacklogCapped: true });
+    expect(await measureProjectionLag(db.pool, store, { countCap: 2 })).toMatchObject({
+      outboxBacklog: 2,
+      outboxBacklogCapped: true,
+    });
   });
 
   it('reports no lag once the checkpoint is at the head', async () => {
     await setCheckpoint(db, last.position);
-    const lag = await measureUntil('caught up', (l) => l.head !== null && l.head.prepare === last.position.prepare.toString());
+    const lag = await measureUntil(
+      'caught up',
+      (l) => l.head !== null && l.head.prepare === last.position.prepare.toString(),
+    );
     expect(lag).toMatchObject({ checkpoint: text(last.position), eventsBehind: 0, secondsBehind: 0 });
   });
 
   it('names the sessions holding the projection and outbox-relay locks', async () => {
     const projection = new AdvisoryLock(db.url, projectionLockKey('ledger', 1));
     const relay = new AdvisoryLock(db.url, OUTBOX_RELAY_LOCK_KEY);
-    const [projectionClient, relayClient] = await Promise.all([projection.acquire(() => false), relay.acquire(() => false)]);
+    const [projectionClient, relayClient] = await Promise.all([
+      projection.acquire(() => false),
+      relay.acquire(() => false),
+    ]);
     try {
       const { locks } = await measureProjectionLag(db.pool, store);
       const pid = (client: Client | undefined) => (client as unknown as { processID: number }).processID;
-      expect(locks.projection).toEqual({ held: true, pid: pid(projectionClient), applicationName: 'lock:projection:ledger:v1' });
+      expect(locks.projection).toEqual({
+        held: true,
+        pid: pid(projectionClient),
+        applicationName: 'lock:projection:ledger:v1',
+      });
       expect(locks.outboxRelay).toEqual({ held: true, pid: pid(relayClient), applicationName: 'lock:outbox-relay' });
     } finally {
       await Promise.all([projection.release(), relay.release()]);
@@ -142,11 +170,23 @@ describe('projection lag on an adapter without a SQL count', () => {
 
   it('counts by reading one batch and leaves the transaction horizon out', async () => {
     const store = new InMemoryEventStore({ clock: () => TWO_MINUTES_AGO });
-    await store.append('bucket-x', [1, 2, 3].map((i) => ({ type: 'BalanceAdjusted', data: { bucketId: 'x', i } })), 'any');
+    await store.append(
+      'bucket-x',
+      [1, 2, 3].map((i) => ({ type: 'BalanceAdjusted', data: { bucketId: 'x', i } })),
+      'any',
+    );
     const lag = await measureProjectionLag(db.pool, store);
-    expect(lag).toMatchObject({ checkpoint: null, eventsBehind: 3, eventsBehindCapped: false, oldestWriteTransactionSeconds: null });
+    expect(lag).toMatchObject({
+      checkpoint: null,
+      eventsBehind: 3,
+      eventsBehindCapped: false,
+      oldestWriteTransactionSeconds: null,
+    });
     expect(lag.secondsBehind).toBeGreaterThanOrEqual(119);
-    expect(await measureProjectionLag(db.pool, store, { countCap: 2 })).toMatchObject({ eventsBehind: 2, eventsBehindCapped: true });
+    expect(await measureProjectionLag(db.pool, store, { countCap: 2 })).toMatchObject({
+      eventsBehind: 2,
+      eventsBehindCapped: true,
+    });
     await store.close();
   });
 });

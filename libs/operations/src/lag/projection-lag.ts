@@ -3,7 +3,14 @@ import { type EventStore, type Position, PostgresEventStore, START } from '@ledg
 import { OUTBOX_RELAY_LOCK_KEY } from '@ledger/outbox';
 import { projectionLockKey } from '@ledger/projection';
 import { ReadModelQueries } from '@ledger/read-model';
-import { type LockHolder, countEventsAfter, loadCheckpoint, lockHolders, oldestWriteTransactionSeconds, outboxBacklog } from './lag-queries';
+import {
+  type LockHolder,
+  countEventsAfter,
+  loadCheckpoint,
+  lockHolders,
+  oldestWriteTransactionSeconds,
+  outboxBacklog,
+} from './lag-queries';
 
 /** Counts stop here: past it the exact number changes no decision, and counting would cost a scan. */
 export const LAG_COUNT_CAP = 100_000;
@@ -60,7 +67,11 @@ const text = (position: Position | undefined): LagPosition | null =>
  * Measures with a handful of bounded queries; safe to call on every health probe. `pool` reaches
  * the read-model database (and, with the PostgreSQL store, the event store: they share one).
  */
-export async function measureProjectionLag(pool: Pool, store: EventStore, options: ProjectionLagOptions = {}): Promise<ProjectionLag> {
+export async function measureProjectionLag(
+  pool: Pool,
+  store: EventStore,
+  options: ProjectionLagOptions = {},
+): Promise<ProjectionLag> {
   const projection = options.projection ?? 'ledger';
   const modelVersion = options.modelVersion ?? (await new ReadModelQueries(pool).servingVersion());
   const cap = options.countCap ?? LAG_COUNT_CAP;

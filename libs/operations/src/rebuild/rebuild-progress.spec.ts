@@ -4,7 +4,13 @@ describe('rebuild progress lines', () => {
   it('prints at most once a second, with the rate since the last line and the share of the goal', () => {
     const lines: string[] = [];
     let now = 0;
-    const printer = new ProgressPrinter('rebuild', 'head', (l) => lines.push(l), 1000, () => now);
+    const printer = new ProgressPrinter(
+      'rebuild',
+      'head',
+      (l) => lines.push(l),
+      1000,
+      () => now,
+    );
     const goal = { commit: 9n, prepare: 200_000n };
     now = 500;
     printer.report({ events: 20_000, position: { commit: 9n, prepare: 20_000n }, goal });

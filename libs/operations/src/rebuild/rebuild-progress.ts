@@ -8,7 +8,8 @@ export interface ProgressSample {
 }
 
 export const formatCount = (n: number) => Math.round(n).toLocaleString('en-US');
-export const formatPosition = (p: Position | 'start' | undefined) => (p === undefined || p === 'start' ? 'start' : `${p.commit}/${p.prepare}`);
+export const formatPosition = (p: Position | 'start' | undefined) =>
+  p === undefined || p === 'start' ? 'start' : `${p.commit}/${p.prepare}`;
 
 /**
  * Share of the way to the goal. `prepare` grows with every event in every adapter (the global
@@ -40,7 +41,9 @@ export class ProgressPrinter {
     if (!force && at - this.last.at < this.intervalMs) return;
     const rate = ((sample.events - this.last.events) * 1000) / Math.max(1, at - this.last.at);
     this.last = { at, events: sample.events };
-    this.write(`${this.label}: ${formatCount(sample.events)} events, ${formatCount(rate)} events/s, position ${formatPosition(sample.position)}, ` +
-      `${shareOf(sample.position, sample.goal)} of ${this.goalName}`);
+    this.write(
+      `${this.label}: ${formatCount(sample.events)} events, ${formatCount(rate)} events/s, position ${formatPosition(sample.position)}, ` +
+        `${shareOf(sample.position, sample.goal)} of ${this.goalName}`,
+    );
   }
 }

@@ -51,7 +51,13 @@ export class RebuildRun {
     if (!switched) return { ...result, outcome: 'stopped' };
     this.step(`switched: ${this.versions.name} v${to} serves now`);
     if (this.options.keepOldVersion) return { ...result, outcome: 'switched' };
-    const deletedRows = await this.versions.deleteVersions(READ_MODEL_TABLES, '=', from, this.deleteBatch, this.deleteProgress(from));
+    const deletedRows = await this.versions.deleteVersions(
+      READ_MODEL_TABLES,
+      '=',
+      from,
+      this.deleteBatch,
+      this.deleteProgress(from),
+    );
     this.step(`deleted ${formatCount(deletedRows)} rows of v${from}`);
     return { ...result, outcome: 'switched', deletedRows };
   }
@@ -75,7 +81,12 @@ export class RebuildRun {
     const { store, databaseUrl, projection, signal } = this.options;
     const batchSize = this.options.batchSize ?? 5000;
     const runner = new ProjectionRunner({
-      store, databaseUrl, projection, modelVersion: to, batchSize, publishedUpTo,
+      store,
+      databaseUrl,
+      projection,
+      modelVersion: to,
+      batchSize,
+      publishedUpTo,
       onBatch: ({ events, position }) => this.batchDone(to, events, position, events < batchSize),
       onRetired: (error) => {
         this.retired = error;
@@ -116,7 +127,13 @@ export class RebuildRun {
   private batchDone(version: number, events: number, position: Position, short: boolean): void {
     this.events += events;
     this.following = short;
-    this.options.onProgress?.({ version, events: this.events, position, head: this.head, elapsedMs: Date.now() - this.started });
+    this.options.onProgress?.({
+      version,
+      events: this.events,
+      position,
+      head: this.head,
+      elapsedMs: Date.now() - this.started,
+    });
     if (short) this.wake();
   }
 

@@ -43,14 +43,38 @@ export class ExpectedLedger {
     const revision = event.revision;
     if (change.bucket) {
       const { doc, deleted } = change.bucket;
-      this.buckets.set(bucketId, { id: bucketId, bucketId, revision, doc, deleted, createdAt: current?.createdAt ?? at, updatedAt: at });
+      this.buckets.set(bucketId, {
+        id: bucketId,
+        bucketId,
+        revision,
+        doc,
+        deleted,
+        createdAt: current?.createdAt ?? at,
+        updatedAt: at,
+      });
     }
-    for (const [map, action] of [[this.topups, change.topup], [this.adjustments, change.adjustment]] as const) {
+    for (const [map, action] of [
+      [this.topups, change.topup],
+      [this.adjustments, change.adjustment],
+    ] as const) {
       if (!action) continue;
       const doc = action.doc;
-      map.set(action.id, { id: action.id, bucketId: (doc.bucket as { id: string }).id, revision, doc, createdAt: map.get(action.id)?.createdAt ?? at });
+      map.set(action.id, {
+        id: action.id,
+        bucketId: (doc.bucket as { id: string }).id,
+        revision,
+        doc,
+        createdAt: map.get(action.id)?.createdAt ?? at,
+      });
     }
     const activity = change.activity;
-    return { id: event.id, bucketId: (activity.bucketBalance as { id: string }).id, revision, doc: activity, createdAt: at, position: event.position };
+    return {
+      id: event.id,
+      bucketId: (activity.bucketBalance as { id: string }).id,
+      revision,
+      doc: activity,
+      createdAt: at,
+      position: event.position,
+    };
   }
 }

@@ -8,7 +8,12 @@ describe('comparing a stored document with the expected one', () => {
 
   it('names each differing leaf by its path through objects and lists', () => {
     const out: Parameters<typeof diffJson>[3] = [];
-    diffJson({ amount: { amount: '5' }, product: [{ id: 'p1' }] }, { amount: { amount: '6' }, product: [{ id: 'p1' }, { id: 'p2' }] }, 'doc', out);
+    diffJson(
+      { amount: { amount: '5' }, product: [{ id: 'p1' }] },
+      { amount: { amount: '6' }, product: [{ id: 'p1' }, { id: 'p2' }] },
+      'doc',
+      out,
+    );
     expect(out).toEqual([
       { path: 'doc.amount.amount', expected: '5', actual: '6' },
       { path: 'doc.product[1]', expected: undefined, actual: { id: 'p2' } },
@@ -16,7 +21,8 @@ describe('comparing a stored document with the expected one', () => {
   });
 
   it('prints one line per difference with JSON values', () => {
-    expect(formatDifference({ kind: 'bucket', id: 'b-1', path: 'doc.status', expected: 'active', actual: undefined }))
-      .toBe('bucket b-1 doc.status: expected "active", actual (absent)');
+    expect(
+      formatDifference({ kind: 'bucket', id: 'b-1', path: 'doc.status', expected: 'active', actual: undefined }),
+    ).toBe('bucket b-1 doc.status: expected "active", actual (absent)');
   });
 });

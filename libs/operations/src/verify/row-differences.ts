@@ -27,13 +27,19 @@ export function sameJson(a: unknown, b: unknown): boolean {
 }
 
 /** Leaf-level differences between two JSON values, each with its path. */
-export function diffJson(expected: unknown, actual: unknown, path: string, out: Array<Pick<Difference, 'path' | 'expected' | 'actual'>>): void {
+export function diffJson(
+  expected: unknown,
+  actual: unknown,
+  path: string,
+  out: Array<Pick<Difference, 'path' | 'expected' | 'actual'>>,
+): void {
   if (sameJson(expected, actual)) return;
   if (isObject(expected) && isObject(actual)) {
     const keys = [...new Set([...Object.keys(expected), ...Object.keys(actual)])].sort();
     for (const key of keys) diffJson(expected[key], actual[key], `${path}.${key}`, out);
   } else if (Array.isArray(expected) && Array.isArray(actual)) {
-    for (let i = 0; i < Math.max(expected.length, actual.length); i++) diffJson(expected[i], actual[i], `${path}[${i}]`, out);
+    for (let i = 0; i < Math.max(expected.length, actual.length); i++)
+      diffJson(expected[i], actual[i], `${path}[${i}]`, out);
   } else if (expected !== actual) {
     out.push({ path, expected, actual });
   }

@@ -35,15 +35,30 @@ const TABLES: Record<Exclude<ReadModelKind, 'activity'>, { table: string; column
 };
 
 interface DbRow {
-  id: string; bucket_id: string; revision: string; doc: ExpectedRow['doc']; created_at: Date;
-  deleted?: boolean; updated_at?: Date; commit_pos?: string; prepare_pos?: string;
+  id: string;
+  bucket_id: string;
+  revision: string;
+  doc: ExpectedRow['doc'];
+  created_at: Date;
+  deleted?: boolean;
+  updated_at?: Date;
+  commit_pos?: string;
+  prepare_pos?: string;
 }
 
 function fromDb(r: DbRow): ExpectedRow {
   return {
-    id: r.id, bucketId: r.bucket_id, revision: BigInt(r.revision), doc: r.doc, createdAt: r.created_at.toISOString(),
-    deleted: r.deleted, updatedAt: r.updated_at?.toISOString(),
-    position: r.commit_pos === undefined ? undefined : { commit: BigInt(r.commit_pos), prepare: BigInt(r.prepare_pos as string) },
+    id: r.id,
+    bucketId: r.bucket_id,
+    revision: BigInt(r.revision),
+    doc: r.doc,
+    createdAt: r.created_at.toISOString(),
+    deleted: r.deleted,
+    updatedAt: r.updated_at?.toISOString(),
+    position:
+      r.commit_pos === undefined
+        ? undefined
+        : { commit: BigInt(r.commit_pos), prepare: BigInt(r.prepare_pos as string) },
   };
 }
 
@@ -73,17 +88,29 @@ class Verification {
   private readonly activityIds = new Set<string>();
   private version = 0;
 
-  constructor(private readonly client: Client, private readonly options: VerifyOptions) {}
+  constructor(
+    private readonly client: Client,
+    private readonly options: VerifyOptions,
+  ) {}
 
   async run(): Promise<VerifyResult> {
     const name = this.options.name ?? 'ledger';
-    const { rows } = await this.client.query<{ version: number; commit_pos: string | null; prepare_pos: string | null }>(
+    const { rows } = await this.client.query<{
+      version: number;
+      commit_pos: string | null;
+      prepare_pos: string | null;
+    }>(
       `SELECT v.current_version AS version, c.commit_pos, c.prepare_pos FROM read_model_versions v
-         LEFT JOIN projection_checkpoints c ON c.projection = v.name AND c.version = v.current_version WHERE v.name = $1`, [name]);
+         LEFT JOIN projection_checkpoints c ON c.projection = v.name AND c.version = v.current_version WHERE v.name = $1`,
+      [name],
+    );
     if (!rows[0]) throw new Error(`read model ${name} has no row in read_model_versions; run the migrations`);
     this.version = rows[0].version;
     const { commit_pos: commit, prepare_pos: prepare } = rows[0];
-    const target = !commit || (commit === '0' && prepare === '0') ? 'start' : { commit: BigInt(commit), prepare: BigInt(prepare as string) };
+    const target =
+      !commit || (commit === '0' && prepare === '0')
+        ? 'start'
+        : { commit: BigInt(commit), prepare: BigInt(prepare as string) };
     const events = await this.foldEvents(target);
     for (const kind of ['bucket', 'topup', 'adjustment'] as const) await this.compareTable(kind);
     await this.findUnexpectedActivity();
@@ -111,7 +138,8 @@ class Verification {
     const { rows } = await this.client.query<DbRow>(
       `SELECT id, bucket_id, revision, doc, occurred_at AS created_at, commit_pos, prepare_pos
          FROM rm_balance_activity WHERE model_version = $1 AND id = ANY($2::text[])`,
-      [this.version, expected.map((row) => row.id)]);
+      [this.version, expected.map((row) => row.id)],
+    );
     const actual = new Map(rows.map((r) => [r.id, fromDb(r)]));
     for (const row of expected) {
       this.activityIds.add(row.id);
@@ -123,12 +151,17 @@ class Verification {
   /** Keyset pages in id order; what is left unmatched in the expected map is missing. */
   private async compareTable(kind: keyof typeof TABLES): Promise<void> {
     const { table, columns } = TABLES[kind];
-    const expected = { bucket: this.expected.buckets, topup: this.expected.topups, adjustment: this.expected.adjustments }[kind];
+    const expected = {
+      bucket: this.expected.buckets,
+      topup: this.expected.topups,
+      adjustment: this.expected.adjustments,
+    }[kind];
     const unmatched = new Set(expected.keys());
     for (let after = ''; ;) {
       const { rows } = await this.client.query<DbRow>(
         `SELECT ${columns} FROM ${table} WHERE model_version = $1 AND id > $2 ORDER BY id LIMIT $3`,
-        [this.version, after, this.options.pageSize ?? 10_000]);
+        [this.version, after, this.options.pageSize ?? 10_000],
+      );
       for (const row of rows.map(fromDb)) {
         const want = expected.get(row.id);
         unmatched.delete(row.id);
@@ -142,14 +175,19 @@ class Verification {
 
   /** Activity rows were matched by event id; only when the count says so is the table scanned for strays. */
   private async findUnexpectedActivity(): Promise<void> {
-    const { rows: [{ n }] } = await this.client.query<{ n: string }>(
-      'SELECT count(*) AS n FROM rm_balance_activity WHERE model_version = $1', [this.version]);
+    const {
+      rows: [{ n }],
+    } = await this.client.query<{ n: string }>(
+      'SELECT count(*) AS n FROM rm_balance_activity WHERE model_version = $1',
+      [this.version],
+    );
     const missing = this.differences.filter((d) => d.kind === 'activity' && d.path === '(row)').length;
     if (Number(n) === this.activityIds.size - missing) return;
     for (let after = ''; ;) {
       const { rows } = await this.client.query<{ id: string }>(
         'SELECT id FROM rm_balance_activity WHERE model_version = $1 AND id > $2 ORDER BY id LIMIT $3',
-        [this.version, after, this.options.pageSize ?? 10_000]);
+        [this.version, after, this.options.pageSize ?? 10_000],
+      );
       for (const { id } of rows) if (!this.activityIds.has(id)) this.differences.push(unexpectedRow('activity', id));
       if (rows.length === 0) break;
       after = rows[rows.length - 1].id;

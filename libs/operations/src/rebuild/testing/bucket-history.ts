@@ -1,5 +1,14 @@
 import {
-  BucketCommand, BucketEvent, BucketState, bucketStream, decide, evolve, initialState, isDomainError, isLive, parseQuantity,
+  BucketCommand,
+  BucketEvent,
+  BucketState,
+  bucketStream,
+  decide,
+  evolve,
+  initialState,
+  isDomainError,
+  isLive,
+  parseQuantity,
 } from '@ledger/domain';
 import type { EventStore, NewEvent, Position } from '@ledger/event-store';
 
@@ -70,28 +79,57 @@ export class BucketHistory {
   private command(bucketId: string, state: BucketState, now: string): BucketCommand | undefined {
     const metadata = { now };
     if (state.status === 'none') {
-      const data = { bucketId, name: `bucket ${bucketId}`, product: [{ id: `p-${bucketId}` }], partyAccount: { id: `acc-${bucketId}` },
-        relatedParty: [{ id: `party-${bucketId}`, role: 'customer' }], amount: this.eur(), validFor: VALID_FOR };
+      const data = {
+        bucketId,
+        name: `bucket ${bucketId}`,
+        product: [{ id: `p-${bucketId}` }],
+        partyAccount: { id: `acc-${bucketId}` },
+        relatedParty: [{ id: `party-${bucketId}`, role: 'customer' }],
+        amount: this.eur(),
+        validFor: VALID_FOR,
+      };
       return { type: 'OpenBucket', data, metadata };
     }
     if (!isLive(state)) return undefined;
     const r = this.random();
     const topups = [...state.topups.entries()];
     const pick = (status: string) => topups.filter(([, t]) => t.status === status).map(([id]) => id)[0];
-    if (r < 0.3) return { type: 'TopupBalance', data: { topupId: this.id('t'), bucketId, amount: this.eur(), channel: { id: 'web' } }, metadata };
-    if (r < 0.42) return { type: 'TopupBalance', data: { topupId: this.id('t'), bucketId, amount: this.eur(), status: 'in progress' }, metadata };
-    if (r < 0.52 && pick('in progress')) return { type: 'ConfirmTopup', data: { bucketId, topupId: pick('in progress') }, metadata };
+    if (r < 0.3)
+      return {
+        type: 'TopupBalance',
+        data: { topupId: this.id('t'), bucketId, amount: this.eur(), channel: { id: 'web' } },
+        metadata,
+      };
+    if (r < 0.42)
+      return {
+        type: 'TopupBalance',
+        data: { topupId: this.id('t'), bucketId, amount: this.eur(), status: 'in progress' },
+        metadata,
+      };
+    if (r < 0.52 && pick('in progress'))
+      return { type: 'ConfirmTopup', data: { bucketId, topupId: pick('in progress') }, metadata };
     if (r < 0.6 && topups.length > 0) {
       const topupId = topups[Math.floor(this.random() * topups.length)][0];
       return { type: 'CancelTopup', data: { bucketId, topupId }, metadata };
     }
     if (r < 0.88) {
-      const amount = parseQuantity({ amount: `${this.random() < 0.5 ? '-' : ''}${1 + Math.floor(this.random() * 40)}.25`, units: 'EUR' });
-      return { type: 'AdjustBalance', data: { adjustmentId: this.id('a'), bucketId, amount, reason: 'goodwill' }, metadata };
+      const amount = parseQuantity({
+        amount: `${this.random() < 0.5 ? '-' : ''}${1 + Math.floor(this.random() * 40)}.25`,
+        units: 'EUR',
+      });
+      return {
+        type: 'AdjustBalance',
+        data: { adjustmentId: this.id('a'), bucketId, amount, reason: 'goodwill' },
+        metadata,
+      };
     }
     // Only buckets whose number ends in 5 can be deleted, so a long history keeps most buckets alive.
     if (r > 0.96 && bucketId.endsWith('5')) return { type: 'DeleteBucket', data: { bucketId }, metadata };
-    return { type: 'ChangeBucketStatus', data: { bucketId, status: state.status === 'active' ? 'suspended' : 'active', reason: 'ops' }, metadata };
+    return {
+      type: 'ChangeBucketStatus',
+      data: { bucketId, status: state.status === 'active' ? 'suspended' : 'active', reason: 'ops' },
+      metadata,
+    };
   }
 
   private eur() {
@@ -108,7 +146,11 @@ export function toNewEvents(events: BucketEvent[]): NewEvent[] {
 }
 
 /** Appends `steps` accepted commands through the store; returns the position of the last append. */
-export async function appendHistory(store: EventStore, history: BucketHistory, steps: number): Promise<Position | undefined> {
+export async function appendHistory(
+  store: EventStore,
+  history: BucketHistory,
+  steps: number,
+): Promise<Position | undefined> {
   let position: Position | undefined;
   for (let i = 0; i < steps; i++) {
     const step = history.next();
