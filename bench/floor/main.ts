@@ -33,4 +33,7 @@ async function main(): Promise<void> {
   process.stdout.write(`framework floor listening on ${process.env.PORT}\n`);
 }
 
-void main();
+main().catch((error: unknown) => {
+  process.stderr.write(`framework floor failed to start: ${String(error)}\n`);
+  process.exit(1);
+});

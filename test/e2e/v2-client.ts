@@ -31,7 +31,7 @@ export function v2Client(base: string) {
     const headers = { ...(payload === undefined ? {} : { 'content-type': 'application/json' }), ...options.headers };
     const res = await fetch(`${base}${path}`, { method, headers, body: payload });
     const text = await res.text();
-    let parsed: unknown = undefined;
+    let parsed: unknown;
     try {
       parsed = text === '' ? undefined : JSON.parse(text);
     } catch {

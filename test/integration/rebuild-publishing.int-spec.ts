@@ -117,7 +117,9 @@ describe('rebuild and Kafka: nothing already published is published again', () =
       databaseUrl: db.url,
       projection,
       batchSize: 10,
-      onProgress: () => (appending = appending.then(() => appendHistory(store, history, 1))),
+      onProgress: () => {
+        appending = appending.then(() => appendHistory(store, history, 1));
+      },
     });
     expect(result).toMatchObject({ outcome: 'switched', from: 1, to: 2 });
     await appending;

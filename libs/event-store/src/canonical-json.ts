@@ -16,6 +16,6 @@ export function canonicalJson(value: unknown): string {
   try {
     return stringify(value) ?? '';
   } catch (error) {
-    throw new TypeError(`not a JSON value: ${(error as Error).message}`);
+    throw new TypeError(`not a JSON value: ${(error as Error).message}`, { cause: error });
   }
 }

@@ -56,7 +56,7 @@ export class ProjectionWaiter {
     return new Promise((resolve) => {
       this.waiters.push({ position, resolve, deadline: Date.now() + timeoutMs });
       // Until a poll has named the serving version, notifications cannot be trusted.
-      if (!this.known) void this.poll();
+      if (!this.known) this.poll();
       else this.schedule();
     });
   }
@@ -78,7 +78,7 @@ export class ProjectionWaiter {
   private notified(payload: string | undefined): void {
     const parts = payload?.split(':');
     if (!parts || parts.length !== 4) {
-      if (this.waiters.length > 0) void this.poll();
+      if (this.waiters.length > 0) this.poll();
       return;
     }
     const [projection, version, commit, prepare] = parts;
@@ -120,22 +120,24 @@ export class ProjectionWaiter {
     this.timer = setTimeout(
       () => {
         this.timer = undefined;
-        void this.poll();
+        this.poll();
       },
       Math.max(0, Math.min(this.pollMs, nearest)),
     );
   }
 
-  private poll(): Promise<void> {
+  private poll(): void {
     // A failed read only lets deadlines pass; the next poll tries again.
-    this.polling ??= this.read()
-      .catch(() => undefined)
-      .then((known) => {
-        this.polling = undefined;
-        this.learn(known);
-        this.schedule();
-      });
-    return this.polling;
+    this.polling ??= this.read().then(
+      (known) => this.polled(known),
+      () => this.polled(undefined),
+    );
+  }
+
+  private polled(known: Known | undefined): void {
+    this.polling = undefined;
+    this.learn(known);
+    this.schedule();
   }
 
   private async read(): Promise<Known | undefined> {

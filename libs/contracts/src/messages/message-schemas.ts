@@ -33,7 +33,9 @@ export function loadMessageSchema(name: MessageSchemaName): Record<string, unkno
   try {
     return JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>;
   } catch (error) {
-    throw new Error(`message schema ${name} could not be read from ${file}: ${(error as Error).message}`);
+    throw new Error(`message schema ${name} could not be read from ${file}: ${(error as Error).message}`, {
+      cause: error,
+    });
   }
 }
 

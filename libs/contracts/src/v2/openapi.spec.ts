@@ -8,10 +8,10 @@ type Schema = { required?: string[]; properties: Record<string, Record<string, u
 
 @Controller()
 class DtoController {
-  @Post('bucket') bucket(@Body() body: CreateBucketDto): void {}
-  @Post('topup') topup(@Body() body: CreateBalanceTopupDto): void {}
-  @Post('adjustment') adjustment(@Body() body: CreateBalanceAdjustmentDto): void {}
-  @Put('status') status(@Body() body: BalanceTopupStatusDto): void {}
+  @Post('bucket') bucket(@Body() _body: CreateBucketDto): void {}
+  @Post('topup') topup(@Body() _body: CreateBalanceTopupDto): void {}
+  @Post('adjustment') adjustment(@Body() _body: CreateBalanceAdjustmentDto): void {}
+  @Put('status') status(@Body() _body: BalanceTopupStatusDto): void {}
 }
 
 @Module({ controllers: [DtoController] })

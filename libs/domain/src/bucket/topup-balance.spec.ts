@@ -1,5 +1,5 @@
 import { bucketEvent } from './bucket.events';
-import { BUCKET_ID, NOW, eur, eurData, opened, requested, spec, topup, toppedUp } from '../testing/bucket.fixtures';
+import { BUCKET_ID, NOW, eurData, opened, requested, spec, topup, toppedUp } from '../testing/bucket.fixtures';
 
 describe('TopupBalance', () => {
   describe('when the bucket holds 500 EUR', () => {

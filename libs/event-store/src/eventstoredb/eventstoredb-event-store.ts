@@ -191,7 +191,9 @@ export class EventStoreDbEventStore implements EventStore {
     };
     const subscription = new EventStoreDbSubscription(source, from, handler, options, this.retry);
     this.subscriptions.add(subscription);
-    void subscription.done.then(() => this.subscriptions.delete(subscription));
+    // done settles once the loop has ended; either way the subscription is no longer ours to stop.
+    const forget = () => this.subscriptions.delete(subscription);
+    subscription.done.then(forget, forget);
     return subscription;
   }
 

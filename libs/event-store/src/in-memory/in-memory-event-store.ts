@@ -92,7 +92,9 @@ export class InMemoryEventStore implements EventStore {
     };
     const subscription = new CatchUpSubscription(source, from, handler, options, this.timing);
     this.subscriptions.add(subscription);
-    void subscription.done.then(() => this.subscriptions.delete(subscription));
+    // done settles once the loop has ended; either way the subscription is no longer ours to stop.
+    const forget = () => this.subscriptions.delete(subscription);
+    subscription.done.then(forget, forget);
     return subscription;
   }
 

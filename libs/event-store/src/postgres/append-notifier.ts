@@ -68,7 +68,8 @@ export class AppendNotifier {
   private fail(error: unknown): void {
     const broken = this.client;
     this.client = undefined;
-    void broken?.end().catch(() => undefined);
+    // Already failing: how the old connection ends changes nothing.
+    if (broken) broken.end().catch(() => undefined);
     this.pausedUntil = Date.now() + (this.options.retryAfterMs ?? 1_000);
     this.options.onError?.(error);
   }

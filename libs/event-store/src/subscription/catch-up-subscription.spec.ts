@@ -67,7 +67,7 @@ describe('CatchUpSubscription', () => {
   it('lets onError stop the subscription and start a new one without deadlock', async () => {
     const { source, add } = silentLog();
     add(0);
-    const outcome = await new Promise<{ error: unknown; position: Position | 'start' }>((resolve) => {
+    const outcome = await new Promise<{ error: unknown; position: Position | 'start' }>((resolve, reject) => {
       const subscription: CatchUpSubscription = new CatchUpSubscription(
         source,
         'start',
@@ -75,7 +75,9 @@ describe('CatchUpSubscription', () => {
           throw new Error('boom');
         },
         {
-          onError: (error) => void subscription.stop().then(() => resolve({ error, position: subscription.position })),
+          onError: (error) => {
+            subscription.stop().then(() => resolve({ error, position: subscription.position }), reject);
+          },
         },
         timing,
       );

@@ -28,7 +28,8 @@ export class WakeSignal {
   wait(timeoutMs: number): Wait {
     const wait = delay(timeoutMs);
     this.waiters.add(wait.cancel);
-    void wait.done.then(() => this.waiters.delete(wait.cancel));
+    const forget = () => this.waiters.delete(wait.cancel);
+    wait.done.then(forget, forget);
     return wait;
   }
 }

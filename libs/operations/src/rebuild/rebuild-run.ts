@@ -29,6 +29,8 @@ export class RebuildRun {
   private head: Position | undefined;
   private following = false;
   private retired: RetiredVersionError | undefined;
+  /** The runner could not start (its lock connection failed, say): the rebuild stops with that error. */
+  private startFailure: { error: unknown } | undefined;
   private waitingReported = false;
   private wake: () => void = () => undefined;
 
@@ -95,7 +97,10 @@ export class RebuildRun {
     });
     const onAbort = () => this.wake();
     signal?.addEventListener('abort', onAbort);
-    void runner.start();
+    runner.start().catch((error: unknown) => {
+      this.startFailure = { error };
+      this.wake();
+    });
     try {
       while (!signal?.aborted) {
         if (await this.switched(runner, from, to)) return true;
@@ -110,6 +115,7 @@ export class RebuildRun {
 
   private async switched(runner: ProjectionRunner, from: number, to: number): Promise<boolean> {
     if (this.retired) throw this.retired;
+    if (this.startFailure) throw this.startFailure.error;
     this.head = await this.options.store.headPosition();
     if (!runner.holdsLock) {
       this.reportWaiting(to);
