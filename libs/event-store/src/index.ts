@@ -1,5 +1,21 @@
-export * from './event-store.port';
-export * from './event-store.errors';
+export {
+  type AppendOptions,
+  type AppendResult,
+  EVENT_STORE,
+  type EventMetadata,
+  type EventMetadataInput,
+  type EventStore,
+  type ExpectedRevision,
+  type NewEvent,
+  type Position,
+  type ReadStreamOptions,
+  type ReadStreamResult,
+  type RecordedEvent,
+  type SubscribeOptions,
+  type Subscription,
+  type SubscriptionHandler,
+} from './event-store.port';
+export { CommandIdConflict, DuplicateEventId, StreamVersionConflict } from './event-store.errors';
 export { START, comparePositions } from './position';
 export { GENESIS_HASH, hashEvent, verifyStream } from './hash-chain';
 export { canonicalJson } from './canonical-json';
