@@ -98,5 +98,63 @@ export type ChangeBucketStatus = Command<
 >;
 export type DeleteBucket = Command<'DeleteBucket', { readonly bucketId: string }>;
 
+/** Holds `amount` of the available balance under `reservationId` until `expiresAt` (RFC 3339). */
+export interface ReserveBalanceData {
+  readonly bucketId: string;
+  readonly reservationId: string;
+  readonly amount: Quantity;
+  readonly expiresAt: string;
+  readonly requestor?: RelatedPartyRef;
+  readonly relatedParty?: readonly RelatedPartyRef[];
+  readonly description?: string;
+}
+
+/** Releases `amount` of a held reservation, or all of it when `amount` is absent. */
+export interface UnreserveBalanceData {
+  readonly bucketId: string;
+  readonly reservationId: string;
+  readonly amount?: Quantity;
+  readonly reason?: string;
+}
+
+/**
+ * Takes `amount` off the balance for good: captured from `reservationId` when given (up to what it
+ * holds; `final` releases the rest and closes it), or straight from the available balance.
+ */
+export interface DeductBalanceData {
+  readonly bucketId: string;
+  readonly deductionId: string;
+  readonly amount: Quantity;
+  readonly reservationId?: string;
+  readonly final?: boolean;
+  readonly requestor?: RelatedPartyRef;
+  readonly relatedParty?: readonly RelatedPartyRef[];
+  readonly description?: string;
+}
+
+export type ReserveBalance = Command<'ReserveBalance', ReserveBalanceData>;
+export type ExtendReservation = Command<
+  'ExtendReservation',
+  { readonly bucketId: string; readonly reservationId: string; readonly expiresAt: string }
+>;
+export type UnreserveBalance = Command<'UnreserveBalance', UnreserveBalanceData>;
+export type DeductBalance = Command<'DeductBalance', DeductBalanceData>;
+/** Sent by the expiry scheduler: releases a reservation whose expiresAt has passed, and nothing else. */
+export type ExpireReservation = Command<
+  'ExpireReservation',
+  { readonly bucketId: string; readonly reservationId: string }
+>;
+
 export type BucketCommand =
-  OpenBucket | TopupBalance | ConfirmTopup | CancelTopup | AdjustBalance | ChangeBucketStatus | DeleteBucket;
+  | OpenBucket
+  | TopupBalance
+  | ConfirmTopup
+  | CancelTopup
+  | AdjustBalance
+  | ChangeBucketStatus
+  | DeleteBucket
+  | ReserveBalance
+  | ExtendReservation
+  | UnreserveBalance
+  | DeductBalance
+  | ExpireReservation;

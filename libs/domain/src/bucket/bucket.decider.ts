@@ -6,7 +6,9 @@ import { evolve, evolveOwned } from './bucket.evolve';
 import type { DecisionTime } from './bucket.guards';
 import { type BucketState, initialState } from './bucket.state';
 import { changeBucketStatus, deleteBucket } from './bucket-status.decision';
+import { deductBalance } from './deduct-balance.decision';
 import { openBucket } from './open-bucket.decision';
+import { expireReservation, extendReservation, reserveBalance, unreserveBalance } from './reservation.decision';
 import { topupBalance } from './topup-balance.decision';
 import { cancelTopup, confirmTopup } from './topup-lifecycle.decision';
 
@@ -32,6 +34,16 @@ export function decide(state: BucketState, command: BucketCommand): BucketEvent[
       return changeBucketStatus(state, command, time);
     case 'DeleteBucket':
       return deleteBucket(state, command, time);
+    case 'ReserveBalance':
+      return reserveBalance(state, command, time);
+    case 'ExtendReservation':
+      return extendReservation(state, command, time);
+    case 'UnreserveBalance':
+      return unreserveBalance(state, command, time);
+    case 'DeductBalance':
+      return deductBalance(state, command, time);
+    case 'ExpireReservation':
+      return expireReservation(state, command, time);
     default: {
       const unexpected: never = command;
       throw new Error(`unknown bucket command ${(unexpected as { type: string }).type}`);

@@ -101,6 +101,55 @@ export interface BucketStatusChangedData {
   readonly changedAt: string;
 }
 
+/** How a reservation's hold moved: the bucket's total reservedAmount before and after. */
+type ReservedMovement = { readonly reservedBefore: QuantityData; readonly reservedAfter: QuantityData };
+
+export interface BalanceReservedData extends ReservedMovement {
+  readonly bucketId: string;
+  readonly reservationId: string;
+  readonly amount: QuantityData;
+  readonly expiresAt: string;
+  readonly requestor?: RelatedPartyRef;
+  readonly relatedParty?: readonly RelatedPartyRef[];
+  readonly description?: string;
+  readonly reservedAt: string;
+}
+
+export interface ReservationExtendedData {
+  readonly bucketId: string;
+  readonly reservationId: string;
+  readonly expiresAt: string;
+  readonly previousExpiresAt: string;
+  readonly extendedAt: string;
+}
+
+export interface BalanceUnreservedData extends ReservedMovement {
+  readonly bucketId: string;
+  readonly reservationId: string;
+  /** What this event released (positive). */
+  readonly amount: QuantityData;
+  /** What the reservation still holds afterwards; "0" closes it. */
+  readonly remaining: QuantityData;
+  /** `released` on request, `expired` by the scheduler. */
+  readonly cause: 'released' | 'expired';
+  readonly reason?: string;
+  readonly releasedAt: string;
+}
+
+export interface BalanceDeductedData extends Movement, ReservedMovement {
+  readonly bucketId: string;
+  readonly deductionId: string;
+  /** What was taken off the balance (positive). */
+  readonly amount: QuantityData;
+  readonly reservationId?: string;
+  /** Held by the reservation but not used: released with a final deduction. */
+  readonly released?: QuantityData;
+  readonly requestor?: RelatedPartyRef;
+  readonly relatedParty?: readonly RelatedPartyRef[];
+  readonly description?: string;
+  readonly deductedAt: string;
+}
+
 export interface BucketDeletedData {
   readonly bucketId: string;
   readonly deletedAt: string;

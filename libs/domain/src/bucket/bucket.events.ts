@@ -1,6 +1,10 @@
 import type {
   BalanceAdjustedData,
+  BalanceDeductedData,
+  BalanceReservedData,
   BalanceToppedUpData,
+  BalanceUnreservedData,
+  ReservationExtendedData,
   BucketDeletedData,
   BucketOpenedData,
   BucketStatusChangedData,
@@ -27,6 +31,10 @@ export type TopupCancelled = Event<'TopupCancelled', TopupCancelledData>;
 export type BalanceAdjusted = Event<'BalanceAdjusted', BalanceAdjustedData>;
 export type BucketStatusChanged = Event<'BucketStatusChanged', BucketStatusChangedData>;
 export type BucketDeleted = Event<'BucketDeleted', BucketDeletedData>;
+export type BalanceReserved = Event<'BalanceReserved', BalanceReservedData>;
+export type ReservationExtended = Event<'ReservationExtended', ReservationExtendedData>;
+export type BalanceUnreserved = Event<'BalanceUnreserved', BalanceUnreservedData>;
+export type BalanceDeducted = Event<'BalanceDeducted', BalanceDeductedData>;
 
 export type BucketEvent =
   | BucketOpened
@@ -35,7 +43,11 @@ export type BucketEvent =
   | TopupCancelled
   | BalanceAdjusted
   | BucketStatusChanged
-  | BucketDeleted;
+  | BucketDeleted
+  | BalanceReserved
+  | ReservationExtended
+  | BalanceUnreserved
+  | BalanceDeducted;
 
 export type BucketEventType = BucketEvent['type'];
 export type BucketEventOf<T extends BucketEventType> = Extract<BucketEvent, { type: T }>;
@@ -49,6 +61,10 @@ export const BUCKET_EVENT_TYPES: readonly BucketEventType[] = [
   'BalanceAdjusted',
   'BucketStatusChanged',
   'BucketDeleted',
+  'BalanceReserved',
+  'ReservationExtended',
+  'BalanceUnreserved',
+  'BalanceDeducted',
 ];
 
 /**

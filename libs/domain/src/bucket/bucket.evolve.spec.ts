@@ -105,6 +105,50 @@ describe('evolve', () => {
     expect(copy(after)).not.toEqual(snapshot);
   });
 
+  it('folds reservations and deductions in place to the state the pure evolve reaches, leaving earlier states intact', () => {
+    const m = { now: '2025-03-01T10:00:00Z' };
+    const reservation = (id: string, amount: string) => ({
+      type: 'ReserveBalance' as const,
+      data: { bucketId: 'b-1', reservationId: id, amount: eur(amount), expiresAt: '2025-03-01T11:00:00Z' },
+      metadata: m,
+    });
+    const { events } = run([
+      openCommand({ amount: eur('10') }),
+      reservation('r-1', '4'),
+      reservation('r-2', '3'),
+      {
+        type: 'DeductBalance',
+        data: { bucketId: 'b-1', deductionId: 'd-1', amount: eur('1'), reservationId: 'r-1' },
+        metadata: m,
+      },
+      { type: 'UnreserveBalance', data: { bucketId: 'b-1', reservationId: 'r-2', amount: eur('1') }, metadata: m },
+      {
+        type: 'DeductBalance',
+        data: { bucketId: 'b-1', deductionId: 'd-2', amount: eur('2'), reservationId: 'r-1', final: true },
+        metadata: m,
+      },
+    ]);
+    const copy = (s: BucketState) =>
+      isLive(s) ? { reservations: new Map(s.reservations), deductionIds: new Set(s.deductionIds) } : undefined;
+    let pure = initialState();
+    let owned = initialState();
+    for (const event of events) {
+      const snapshot = copy(pure);
+      const next = evolve(pure, event);
+      expect(copy(pure)).toEqual(snapshot);
+      pure = next;
+      owned = evolveOwned(owned, event);
+      expect(owned).toEqual(pure);
+    }
+    if (!isLive(pure)) throw new Error('bucket should be live');
+    expect({ amount: pure.amount, reserved: pure.reservedAmount }).toEqual({
+      amount: 7_000_000n,
+      reserved: 2_000_000n,
+    });
+    expect(pure.reservations.get('r-1')).toMatchObject({ held: 0n, closed: true });
+    expect(pure.reservations.get('r-2')).toMatchObject({ held: 2_000_000n, closed: false });
+  });
+
   it('exposes the decider triple for a generic command handler', () => {
     expect(bucketDecider.initialState()).toEqual({ status: 'none' });
     expect(bucketStream('b-1')).toBe('bucket-b-1');

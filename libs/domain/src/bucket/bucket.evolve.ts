@@ -1,9 +1,9 @@
 import { parseAmount } from '../amount/decimal';
 import { type QuantityData, fromQuantityData } from '../amount/quantity';
-import { parsePeriod } from '../time/time-period';
-import type { BucketOpenedData } from './bucket.event-data';
+import { parseInstant, parsePeriod } from '../time/time-period';
+import type { BalanceDeductedData, BalanceReservedData, BucketOpenedData } from './bucket.event-data';
 import type { BucketEvent } from './bucket.events';
-import { type BucketState, type LiveBucket, type TopupFacts, isLive } from './bucket.state';
+import { type BucketState, type LiveBucket, type ReservationFacts, type TopupFacts, isLive } from './bucket.state';
 
 /**
  * Folds one stored event into the state. Events are facts that already passed a decision, so
@@ -44,6 +44,26 @@ function apply(state: BucketState, event: BucketEvent, owned: boolean): BucketSt
       return onLive(state, (b) => ({ ...b, status: event.data.status }));
     case 'BucketDeleted':
       return isLive(state) ? { status: 'deleted', bucketId: state.bucketId } : state;
+    case 'BalanceReserved':
+      return onLive(state, (b) => reserved(b, event.data, owned));
+    case 'ReservationExtended': {
+      const { reservationId, expiresAt } = event.data;
+      return onLive(state, (b) => withReservation(b, reservationId, (r) => ({ ...r, ...expiry(expiresAt) }), owned));
+    }
+    case 'BalanceUnreserved': {
+      const { reservationId, remaining, reservedAfter } = event.data;
+      const held = parseAmount(remaining.amount);
+      return onLive(state, (b) =>
+        withReservation(
+          withReserved(b, reservedAfter),
+          reservationId,
+          (r) => ({ ...r, held, closed: held === 0n }),
+          owned,
+        ),
+      );
+    }
+    case 'BalanceDeducted':
+      return onLive(state, (b) => deducted(b, event.data, owned));
     default: {
       const unexpected: never = event;
       return unexpected;
@@ -62,7 +82,56 @@ function opened(data: BucketOpenedData): LiveBucket {
     creditLimit: data.creditLimit ? parseAmount(data.creditLimit.amount) : 0n,
     topups: new Map(),
     adjustmentIds: new Set(),
+    reservations: new Map(),
+    deductionIds: new Set(),
   };
+}
+
+function expiry(expiresAt: string): Pick<ReservationFacts, 'expiresAt' | 'expiresAtMs'> {
+  return { expiresAt, expiresAtMs: parseInstant(expiresAt, 'expiresAt') };
+}
+
+function withReserved(bucket: LiveBucket, reservedAfter: QuantityData): LiveBucket {
+  return { ...bucket, reservedAmount: parseAmount(reservedAfter.amount) };
+}
+
+function reserved(bucket: LiveBucket, data: BalanceReservedData, owned: boolean): LiveBucket {
+  const amount = parseAmount(data.amount.amount);
+  const facts: ReservationFacts = { held: amount, reserved: amount, ...expiry(data.expiresAt), closed: false };
+  const reservations = owned ? (bucket.reservations as Map<string, ReservationFacts>) : new Map(bucket.reservations);
+  return {
+    ...withUnits(withReserved(bucket, data.reservedAfter), data.amount),
+    reservations: reservations.set(data.reservationId, facts),
+  };
+}
+
+function withReservation(
+  bucket: LiveBucket,
+  reservationId: string,
+  change: (facts: ReservationFacts) => ReservationFacts,
+  owned: boolean,
+): LiveBucket {
+  const facts = bucket.reservations.get(reservationId);
+  if (facts === undefined) return bucket;
+  const reservations = owned ? (bucket.reservations as Map<string, ReservationFacts>) : new Map(bucket.reservations);
+  return { ...bucket, reservations: reservations.set(reservationId, change(facts)) };
+}
+
+/** A capture lowers what the reservation holds by what it took and, when final, by what it released. */
+function deducted(bucket: LiveBucket, data: BalanceDeductedData, owned: boolean): LiveBucket {
+  const ids = owned ? (bucket.deductionIds as Set<string>) : new Set(bucket.deductionIds);
+  const moved = {
+    ...withReserved(withBalance(bucket, data.amountAfter), data.reservedAfter),
+    deductionIds: ids.add(data.deductionId),
+  };
+  if (data.reservationId === undefined) return moved;
+  const taken = parseAmount(data.amount.amount) + (data.released ? parseAmount(data.released.amount) : 0n);
+  return withReservation(
+    moved,
+    data.reservationId,
+    (r) => ({ ...r, held: r.held - taken, closed: r.held - taken === 0n || data.released !== undefined }),
+    owned,
+  );
 }
 
 function onLive(state: BucketState, apply: (bucket: LiveBucket) => LiveBucket): BucketState {

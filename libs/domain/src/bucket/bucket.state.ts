@@ -12,6 +12,17 @@ export interface TopupFacts {
   readonly amount: Quantity;
 }
 
+/** A reservation as decisions need it; closed ones stay so a retried reserve is recognised. */
+export interface ReservationFacts {
+  /** What it holds now (micro-units); 0 once captured or released in full. */
+  readonly held: bigint;
+  /** What was first reserved, to tell a retry from a conflicting reuse of the id. */
+  readonly reserved: bigint;
+  readonly expiresAt: string;
+  readonly expiresAtMs: number;
+  readonly closed: boolean;
+}
+
 export interface NoBucket {
   readonly status: 'none';
 }
@@ -35,6 +46,10 @@ export interface LiveBucket {
   readonly topups: ReadonlyMap<string, TopupFacts>;
   /** Adjustments already applied, so a retried adjustment is recognised and ignored. */
   readonly adjustmentIds: ReadonlySet<string>;
+  /** Reservations by id; `reservedAmount` is the opening reservation plus what these hold. */
+  readonly reservations: ReadonlyMap<string, ReservationFacts>;
+  /** Deductions already applied, so a retried deduction is recognised and ignored. */
+  readonly deductionIds: ReadonlySet<string>;
 }
 
 export type BucketState = NoBucket | LiveBucket | DeletedBucket;
