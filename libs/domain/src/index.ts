@@ -48,11 +48,14 @@ export type {
   ExtendReservation,
   OpenBucket,
   OpenBucketData,
+  RefundTransfer,
   ReserveBalance,
   ReserveBalanceData,
   TopupBalance,
   TopupBalanceData,
   TopupStatus,
+  TransferIn,
+  TransferOut,
   UnreserveBalance,
   UnreserveBalanceData,
 } from './bucket/bucket.commands';
@@ -61,6 +64,7 @@ export type {
   BalanceDeductedData,
   BalanceReservedData,
   BalanceToppedUpData,
+  BalanceTransferData,
   BalanceUnreservedData,
   ReservationExtendedData,
   BucketDeletedData,
@@ -77,6 +81,8 @@ export {
   type BalanceDeducted,
   type BalanceReserved,
   type BalanceToppedUp,
+  type BalanceTransferredIn,
+  type BalanceTransferredOut,
   type BalanceUnreserved,
   type BucketDeleted,
   type BucketEvent,
@@ -87,6 +93,7 @@ export {
   type BucketStatusChanged,
   type ReservationExtended,
   type TopupCancelled,
+  type TransferRefunded,
   type TopupRequested,
   bucketEvent,
   isBucketEvent,
@@ -111,3 +118,28 @@ export {
   type BucketResolution,
   resolveBucket,
 } from './bucket/bucket-resolution';
+export type {
+  CostOwner,
+  RecordCreditRefused,
+  RecordDebitRefused,
+  RecordSourceDebited,
+  RecordSourceRefunded,
+  RecordTargetCredited,
+  RequestTransfer,
+  RequestTransferData,
+  TransferCommand,
+} from './transfer/transfer.commands';
+export {
+  TRANSFER_EVENT_TYPES,
+  type TransferCompensating,
+  type TransferCompleted,
+  type TransferEvent,
+  type TransferFailed,
+  type TransferRequested,
+  type TransferRequestedData,
+  type TransferSourceDebited,
+  isTransferEvent,
+  transferStream,
+} from './transfer/transfer.events';
+export { type TransferState, type TransferStatus, initialTransferState, isFinal } from './transfer/transfer.state';
+export { decideTransfer, evolveTransfer, foldTransfer, transferDecider } from './transfer/transfer.decider';

@@ -139,6 +139,20 @@ export type ExtendReservation = Command<
 >;
 export type UnreserveBalance = Command<'UnreserveBalance', UnreserveBalanceData>;
 export type DeductBalance = Command<'DeductBalance', DeductBalanceData>;
+/**
+ * The bucket's side of a transfer (the process in libs/domain/src/transfer drives them, each with
+ * a command id derived from the transfer id): the debit, the credit, and the refund of a debit
+ * whose credit was refused. Each is applied once per transfer id.
+ */
+export type TransferOut = Command<
+  'TransferOut',
+  { readonly bucketId: string; readonly transferId: string; readonly amount: Quantity }
+>;
+export type TransferIn = Command<
+  'TransferIn',
+  { readonly bucketId: string; readonly transferId: string; readonly amount: Quantity }
+>;
+export type RefundTransfer = Command<'RefundTransfer', { readonly bucketId: string; readonly transferId: string }>;
 /** Sent by the expiry scheduler: releases a reservation whose expiresAt has passed, and nothing else. */
 export type ExpireReservation = Command<
   'ExpireReservation',
@@ -157,4 +171,7 @@ export type BucketCommand =
   | ExtendReservation
   | UnreserveBalance
   | DeductBalance
-  | ExpireReservation;
+  | ExpireReservation
+  | TransferOut
+  | TransferIn
+  | RefundTransfer;

@@ -10,6 +10,7 @@ import { deductBalance } from './deduct-balance.decision';
 import { openBucket } from './open-bucket.decision';
 import { expireReservation, extendReservation, reserveBalance, unreserveBalance } from './reservation.decision';
 import { topupBalance } from './topup-balance.decision';
+import { refundTransfer, transferIn, transferOut } from './transfer-balance.decision';
 import { cancelTopup, confirmTopup } from './topup-lifecycle.decision';
 
 /**
@@ -44,6 +45,12 @@ export function decide(state: BucketState, command: BucketCommand): BucketEvent[
       return deductBalance(state, command, time);
     case 'ExpireReservation':
       return expireReservation(state, command, time);
+    case 'TransferOut':
+      return transferOut(state, command, time);
+    case 'TransferIn':
+      return transferIn(state, command, time);
+    case 'RefundTransfer':
+      return refundTransfer(state, command, time);
     default: {
       const unexpected: never = command;
       throw new Error(`unknown bucket command ${(unexpected as { type: string }).type}`);

@@ -150,6 +150,15 @@ export interface BalanceDeductedData extends Movement, ReservedMovement {
   readonly deductedAt: string;
 }
 
+/** One leg of a transfer on this bucket: the debit (out), the credit (in) or the refund of a debit. */
+export interface BalanceTransferData extends Movement {
+  readonly bucketId: string;
+  readonly transferId: string;
+  /** Positive: what left (out) or arrived (in, refund). */
+  readonly amount: QuantityData;
+  readonly at: string;
+}
+
 export interface BucketDeletedData {
   readonly bucketId: string;
   readonly deletedAt: string;

@@ -3,6 +3,7 @@ import type {
   BalanceDeductedData,
   BalanceReservedData,
   BalanceToppedUpData,
+  BalanceTransferData,
   BalanceUnreservedData,
   ReservationExtendedData,
   BucketDeletedData,
@@ -35,6 +36,9 @@ export type BalanceReserved = Event<'BalanceReserved', BalanceReservedData>;
 export type ReservationExtended = Event<'ReservationExtended', ReservationExtendedData>;
 export type BalanceUnreserved = Event<'BalanceUnreserved', BalanceUnreservedData>;
 export type BalanceDeducted = Event<'BalanceDeducted', BalanceDeductedData>;
+export type BalanceTransferredOut = Event<'BalanceTransferredOut', BalanceTransferData>;
+export type BalanceTransferredIn = Event<'BalanceTransferredIn', BalanceTransferData>;
+export type TransferRefunded = Event<'TransferRefunded', BalanceTransferData>;
 
 export type BucketEvent =
   | BucketOpened
@@ -47,7 +51,10 @@ export type BucketEvent =
   | BalanceReserved
   | ReservationExtended
   | BalanceUnreserved
-  | BalanceDeducted;
+  | BalanceDeducted
+  | BalanceTransferredOut
+  | BalanceTransferredIn
+  | TransferRefunded;
 
 export type BucketEventType = BucketEvent['type'];
 export type BucketEventOf<T extends BucketEventType> = Extract<BucketEvent, { type: T }>;
@@ -65,6 +72,9 @@ export const BUCKET_EVENT_TYPES: readonly BucketEventType[] = [
   'ReservationExtended',
   'BalanceUnreserved',
   'BalanceDeducted',
+  'BalanceTransferredOut',
+  'BalanceTransferredIn',
+  'TransferRefunded',
 ];
 
 /**

@@ -64,6 +64,22 @@ function apply(state: BucketState, event: BucketEvent, owned: boolean): BucketSt
     }
     case 'BalanceDeducted':
       return onLive(state, (b) => deducted(b, event.data, owned));
+    case 'BalanceTransferredOut':
+    case 'TransferRefunded': {
+      const { transferId, amount, amountAfter } = event.data;
+      const facts = { amount: parseAmount(amount.amount), refunded: event.type === 'TransferRefunded' };
+      return onLive(state, (b) => {
+        const out = owned ? (b.transfersOut as Map<string, typeof facts>) : new Map(b.transfersOut);
+        return { ...withBalance(b, amountAfter), transfersOut: out.set(transferId, facts) };
+      });
+    }
+    case 'BalanceTransferredIn': {
+      const { transferId, amountAfter } = event.data;
+      return onLive(state, (b) => {
+        const ids = owned ? (b.transfersIn as Set<string>) : new Set(b.transfersIn);
+        return { ...withBalance(b, amountAfter), transfersIn: ids.add(transferId) };
+      });
+    }
     default: {
       const unexpected: never = event;
       return unexpected;
@@ -84,6 +100,8 @@ function opened(data: BucketOpenedData): LiveBucket {
     adjustmentIds: new Set(),
     reservations: new Map(),
     deductionIds: new Set(),
+    transfersOut: new Map(),
+    transfersIn: new Set(),
   };
 }
 

@@ -50,6 +50,10 @@ export interface LiveBucket {
   readonly reservations: ReadonlyMap<string, ReservationFacts>;
   /** Deductions already applied, so a retried deduction is recognised and ignored. */
   readonly deductionIds: ReadonlySet<string>;
+  /** Transfers debited from this bucket, with what they took and whether it was refunded. */
+  readonly transfersOut: ReadonlyMap<string, { readonly amount: bigint; readonly refunded: boolean }>;
+  /** Transfers credited to this bucket. */
+  readonly transfersIn: ReadonlySet<string>;
 }
 
 export type BucketState = NoBucket | LiveBucket | DeletedBucket;
