@@ -121,6 +121,15 @@ module.exports = {
       },
     },
     {
+      name: 'auth-framework-free',
+      severity: 'error',
+      comment:
+        'libs/auth (token verification, the actor, local token signing) uses jose and Node only: no NestJS, ' +
+        'Express or other @ledger library, so the API, the CLI and any other entry point can share it.',
+      from: { path: '^libs/auth/', pathNot: SPEC_FILES },
+      to: { path: [...NEST_ANY, ...npm('express'), '^libs/(?!auth/)'] },
+    },
+    {
       name: 'no-circular',
       severity: 'error',
       comment: 'No module reaches itself through its own imports (type-only imports included).',

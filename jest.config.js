@@ -5,14 +5,17 @@ const moduleNameMapper = {
   '^@ledger/testing$': '<rootDir>/test/support',
   '^@ledger/(.*)$': '<rootDir>/libs/$1/src',
 };
+// jose 6 ships ES modules only: Node (>= 20.19) requires them natively, jest's CommonJS runtime does not.
 const transform = {
   '^.+\\.ts$': ['ts-jest', { isolatedModules: true, tsconfig: '<rootDir>/tsconfig.json' }],
+  '^.+/node_modules/jose/.+\\.js$': ['ts-jest', { isolatedModules: true, tsconfig: { allowJs: true } }],
 };
 const common = {
   rootDir: __dirname,
   moduleFileExtensions: ['ts', 'js', 'json'],
   testEnvironment: 'node',
   transform,
+  transformIgnorePatterns: ['/node_modules/(?!jose/)'],
   moduleNameMapper,
   roots: ['<rootDir>/apps', '<rootDir>/libs', '<rootDir>/test'],
 };

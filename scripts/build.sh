@@ -8,5 +8,6 @@ want="$(cd "$ROOT" && find apps libs migrations tsconfig*.json nest-cli.json pac
   -not -name '*spec.ts' -print0 | sort -z | xargs -0 sha256sum | sha256sum | cut -d' ' -f1)"
 if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$want" ]; then exit 0; fi
 log "building (nest build)"
-(cd "$ROOT" && npx --no-install nest build balance-api) || die "build failed"
+# stdout stays clean for commands whose output is captured: TOKEN=$(npm run -s ledger-cli -- token ...).
+(cd "$ROOT" && npx --no-install nest build balance-api >&2) || die "build failed"
 echo "$want" > "$stamp"

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # A real Apache Kafka 3.9.1 broker (KRaft, combined broker+controller) from Apache's jars on
-# Maven Central. Usage: kafka.sh start | stop | status
+# Maven Central. Usage: kafka.sh start | stop | status | fetch (the jars only)
 #   start: reuses a broker already serving on 127.0.0.1:9092; otherwise fetches the jars (cached
 #          in .kafka/libs), formats storage once, starts the broker and waits until it serves.
 #   stop:  stops the broker only if this project started it (pid file in .run/kafka.pid).
@@ -105,5 +105,6 @@ case "${1:-}" in
   start) start ;;
   stop) stop ;;
   status) status ;;
-  *) echo "usage: $0 start|stop|status" >&2; exit 2 ;;
+  fetch) fetch_jars ;; # also used by scripts/kafka-cluster.sh: one jar cache for every broker
+  *) echo "usage: $0 start|stop|status|fetch" >&2; exit 2 ;;
 esac

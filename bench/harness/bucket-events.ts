@@ -74,6 +74,9 @@ export function bucketEvents(template: string, bucketId: string): NewEvent[] {
   return events.map((e, n) => ({
     type: e.type,
     data: e.data,
-    metadata: { correlationId: `${bucketId}-c${n}`, actor: 'bench' },
+    metadata: {
+      correlationId: `${bucketId}-c${n}`,
+      actor: { subject: 'bench', clientId: 'bench', roles: ['operator'] },
+    },
   }));
 }

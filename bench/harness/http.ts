@@ -9,9 +9,11 @@ export interface HttpResponse {
 export class HttpClient {
   private readonly agent: Agent;
 
+  /** `headers` go with every request (the service's bearer token). */
   constructor(
     private readonly base: string,
     maxSockets: number,
+    private readonly headers: Record<string, string> = {},
   ) {
     this.agent = new Agent({ keepAlive: true, maxSockets, maxFreeSockets: maxSockets });
   }
@@ -27,7 +29,12 @@ export class HttpClient {
           path: url.pathname,
           method: 'POST',
           agent: this.agent,
-          headers: { 'content-type': 'application/json', 'content-length': payload.length, ...headers },
+          headers: {
+            'content-type': 'application/json',
+            'content-length': payload.length,
+            ...this.headers,
+            ...headers,
+          },
         },
         (res) => {
           const chunks: Buffer[] = [];

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { LedgerConfig, loadConfig } from '@ledger/config';
 import { ChildHandle, freePort, spawnTsEntry } from '../../test/support/processes';
+import { authHeader, testAuthEnv } from '../../test/support/test-auth';
 import { createTestDatabase, TestDatabase } from '../../test/support/test-database';
 import { log } from './log';
 import { ProcessSampler } from './memory';
@@ -10,6 +11,8 @@ export interface BenchService {
   /** e.g. http://127.0.0.1:40123/tmf-api/prepayBalanceManagement/v2 */
   v2: string;
   config: LedgerConfig;
+  /** A bearer token with every role, for every request the scenarios send. */
+  headers: Record<string, string>;
   db: TestDatabase;
   /** Peak RSS (MiB) of each process of the service so far. */
   peaks(): { api: number | undefined; projector: number | undefined };
@@ -24,12 +27,19 @@ export interface BenchService {
 export async function startBenchService(env: Record<string, string> = {}): Promise<BenchService> {
   const db = await createTestDatabase();
   const port = await freePort();
+  // Its own projector health port too: the default (3001) is a running `npm start`'s.
+  const projectorHealthPort = await freePort();
   const suffix = randomUUID().slice(0, 8);
   const serviceEnv = {
     DATABASE_URL: db.url,
     PORT: String(port),
+    PROJECTOR_HEALTH_PORT: String(projectorHealthPort),
     KAFKA_TOPIC_BUCKET_STATE: `bench.bucket-state.${suffix}`,
     KAFKA_TOPIC_BALANCE_EVENTS: `bench.balance-events.${suffix}`,
+    // Authentication on as in production; rate limits far above any rate the bench reaches.
+    ...testAuthEnv(),
+    RATE_LIMIT_WRITES_PER_MINUTE: '100000000',
+    RATE_LIMIT_READS_PER_MINUTE: '100000000',
     ...env,
   };
   const config = loadConfig(serviceEnv);
@@ -49,6 +59,7 @@ export async function startBenchService(env: Record<string, string> = {}): Promi
     return {
       v2: tmf654V2Base(config.publicBaseUrl),
       config,
+      headers: await authHeader({ subject: 'bench', clientId: 'bench', ttlSeconds: 24 * 3600 }),
       db,
       peaks: () => ({ api: samplers.api.stop(), projector: samplers.projector.stop() }),
       async close() {

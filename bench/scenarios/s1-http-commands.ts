@@ -72,7 +72,7 @@ export const httpCommands: Scenario = {
   async run({ quick, memory }) {
     const bucketCount = quick ? 1_000 : 10_000;
     const app = await startBenchService();
-    const http = new HttpClient(app.v2, 64);
+    const http = new HttpClient(app.v2, 64, app.headers);
     const rows: Row[] = [];
     const rawRates = new Map<number, number>();
     try {

@@ -17,7 +17,7 @@ export const hotBucket: Scenario = {
   title: 'one hot bucket under concurrent commands',
   async run({ quick, memory }) {
     const app = await startBenchService();
-    const http = new HttpClient(app.v2, CONCURRENCY);
+    const http = new HttpClient(app.v2, CONCURRENCY, app.headers);
     const rows: Row[] = [];
     try {
       const [bucketId] = await createBuckets(http, 1, 1);

@@ -50,7 +50,7 @@ export const kafkaLatency: Scenario = {
   async run({ quick, memory }) {
     const durationMs = quick ? 4_000 : 20_000;
     const app = await startBenchService();
-    const http = new HttpClient(app.v2, MAX_IN_FLIGHT);
+    const http = new HttpClient(app.v2, MAX_IN_FLIGHT, app.headers);
     const rows: Row[] = [];
     try {
       const ids = await createBuckets(http, quick ? 500 : 2_000, 32);

@@ -4,11 +4,16 @@ import { EventStoreDbEventStore, verifyStream } from '@ledger/event-store';
 import { readBucketStates } from '../support/bucket-states';
 import { EsdbTestServer } from '../support/esdb-test-server';
 import { LedgerApp, startLedgerApp } from '../support/ledger-app';
+import { authHeader } from '../support/test-auth';
 
 jest.setTimeout(60_000);
 
-const post = (url: string, body: unknown) =>
-  fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+const post = async (url: string, body: unknown) =>
+  fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...(await authHeader()) },
+    body: JSON.stringify(body),
+  });
 
 /**
  * HTTP command -> EventStoreDB adapter -> projector -> PostgreSQL -> outbox -> Kafka, with the
@@ -50,7 +55,7 @@ describe('a topup end to end with EVENT_STORE=eventstoredb', () => {
     expect(topup.status).toBe(201);
 
     // Read-your-writes: the API waited for the projector to pass the EventStoreDB position.
-    const read = await fetch(`${app.v2}/bucket/${bucket.id}`);
+    const read = await fetch(`${app.v2}/bucket/${bucket.id}`, { headers: await authHeader() });
     expect(read.status).toBe(200);
     expect(((await read.json()) as { amount: unknown }).amount).toEqual({ amount: 15.75, units: 'EUR' });
 

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { validateBalanceEvent, validateBucketState, validateMessageHeaders } from '@ledger/contracts';
 import { createKafka } from '@ledger/kafka-publisher';
-import { waitFor } from '@ledger/testing';
+import { authHeader, waitFor } from '@ledger/testing';
 import { LedgerApp, startLedgerApp } from '../support/ledger-app';
 
 interface Received {
@@ -12,7 +12,11 @@ interface Received {
 }
 
 const send = async (method: string, url: string, body: unknown): Promise<{ id: string }> => {
-  const res = await fetch(url, { method, headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  const res = await fetch(url, {
+    method,
+    headers: { 'content-type': 'application/json', ...(await authHeader()) },
+    body: JSON.stringify(body),
+  });
   if (res.status >= 300) throw new Error(`${method} ${url}: ${res.status} ${await res.text()}`);
   return (await res.json()) as { id: string };
 };

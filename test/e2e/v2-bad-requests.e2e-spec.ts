@@ -521,6 +521,64 @@ const cases: BadRequest[] = [
     409,
     undefined,
   ],
+  // Document limits (docs/kafka-cluster.md, "Limits"): each a TMF 400 INVALID_FIELD naming the path
+  [
+    'bucket with 21 products',
+    'POST',
+    bucket,
+    newBucket((b) =>
+      withValue(
+        b,
+        'product',
+        Array.from({ length: 21 }, (_, i) => ({ id: `p-${i}` })),
+      ),
+    ),
+    400,
+    'INVALID_FIELD product must contain at most 20 items',
+  ],
+  [
+    'bucket with a 257-character product name',
+    'POST',
+    bucket,
+    newBucket((b) => withValue(b, 'product', [{ id: 'p', name: 'n'.repeat(257) }])),
+    400,
+    'INVALID_FIELD product[0].name must be at most 256 characters long',
+  ],
+  [
+    'topup with 21 related parties',
+    'POST',
+    topup,
+    newTopup((b) =>
+      withValue(
+        b,
+        'relatedParty',
+        Array.from({ length: 21 }, (_, i) => ({ id: `c-${i}` })),
+      ),
+    ),
+    400,
+    'INVALID_FIELD relatedParty must contain at most 20 items',
+  ],
+  [
+    'topup with 21 payment details',
+    'POST',
+    topup,
+    newTopup((b) =>
+      withValue(b, 'paymentMethod', {
+        id: 'pm',
+        details: Object.fromEntries(Array.from({ length: 21 }, (_, i) => [`k${i}`, 'v'])),
+      }),
+    ),
+    400,
+    'INVALID_FIELD paymentMethod.details must have at most 20 keys',
+  ],
+  [
+    'adjustment with a 1025-character reason',
+    'POST',
+    adjust,
+    newAdjust((b) => withValue(b, 'reason', 'r'.repeat(1025))),
+    400,
+    'INVALID_FIELD reason must be at most 1024 characters long',
+  ],
 ];
 
 describe('TMF654 v2 bad requests: a TMF error, and no event appended', () => {

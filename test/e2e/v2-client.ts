@@ -1,4 +1,5 @@
 import type { Pool } from 'pg';
+import { type TokenClaims, tokenFor } from '../support/test-auth';
 
 /**
  * A thin HTTP client for the v2 API, shared by the e2e specs: every call goes through the real
@@ -16,11 +17,25 @@ export type Json = Record<string, any>;
 
 export interface RequestOptions {
   headers?: Record<string, string>;
+  /** The bearer token to send instead of the client's own; null sends none. */
+  token?: string | null;
   /** Sent verbatim (malformed JSON cases); otherwise `body` is JSON-encoded. */
   raw?: string;
 }
 
-export function v2Client(base: string) {
+/**
+ * Every request carries a bearer token of the test issuer: by default one with every role (a test
+ * that is not about roles should not fail on them); `as` picks the caller's roles, subject and client.
+ */
+export function v2Client(base: string, as: TokenClaims = {}) {
+  let own: Promise<string> | undefined;
+  async function authorization(options: RequestOptions): Promise<Record<string, string>> {
+    const token =
+      options.token === undefined
+        ? await (own ??= tokenFor({ subject: 'e2e', clientId: 'e2e', ...as }))
+        : options.token;
+    return token === null ? {} : { authorization: `Bearer ${token}` };
+  }
   async function call<T>(
     method: string,
     path: string,
@@ -28,7 +43,11 @@ export function v2Client(base: string) {
     options: RequestOptions = {},
   ): Promise<ApiResponse<T>> {
     const payload = options.raw ?? (body === undefined ? undefined : JSON.stringify(body));
-    const headers = { ...(payload === undefined ? {} : { 'content-type': 'application/json' }), ...options.headers };
+    const headers = {
+      ...(payload === undefined ? {} : { 'content-type': 'application/json' }),
+      ...(await authorization(options)),
+      ...options.headers,
+    };
     const res = await fetch(`${base}${path}`, { method, headers, body: payload });
     const text = await res.text();
     let parsed: unknown;
@@ -40,9 +59,11 @@ export function v2Client(base: string) {
     return { status: res.status, headers: res.headers, body: parsed as T, text };
   }
   return {
-    get: <T = any>(path: string) => call<T>('GET', path),
+    get: <T = any>(path: string, options?: RequestOptions) => call<T>('GET', path, undefined, options),
     post: <T = any>(path: string, body?: unknown, options?: RequestOptions) => call<T>('POST', path, body, options),
     put: <T = any>(path: string, body?: unknown, options?: RequestOptions) => call<T>('PUT', path, body, options),
+    request: <T = any>(method: string, path: string, body?: unknown, options?: RequestOptions) =>
+      call<T>(method, path, body, options),
   };
 }
 

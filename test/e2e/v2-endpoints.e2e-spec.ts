@@ -1,4 +1,5 @@
 import { startLedgerApp, LedgerApp } from '../support/ledger-app';
+import { authHeader } from '../support/test-auth';
 import {
   adjustmentBody,
   bucketAmount,
@@ -63,7 +64,7 @@ describe('TMF654 v2 endpoints (happy paths through HTTP)', () => {
       // A JSON number on the wire, not a string that happens to parse.
       expect(res.text).toMatch(/"amount":\{[^{}]*"amount":10[,}]/);
 
-      const fetched = await fetch(bucket.href);
+      const fetched = await fetch(bucket.href, { headers: await authHeader() });
       expect(fetched.status).toBe(200);
       expect(await fetched.json()).toEqual(bucket);
     });
@@ -143,7 +144,7 @@ describe('TMF654 v2 endpoints (happy paths through HTTP)', () => {
     it('GET /balanceTopup/{id} and its href return the created topup; /status returns its status', async () => {
       const byId = await api.get(`/balanceTopup/${topup.id}`);
       expect([byId.status, byId.body]).toEqual([200, topup]);
-      const byHref = await fetch(topup.href);
+      const byHref = await fetch(topup.href, { headers: await authHeader() });
       expect(await byHref.json()).toEqual(topup);
       const status = await api.get(`/balanceTopup/${topup.id}/status`);
       expect(status.status).toBe(200);
@@ -162,7 +163,7 @@ describe('TMF654 v2 endpoints (happy paths through HTTP)', () => {
       expect(adjustmentLocation).toBe(adjustment.href);
       const byId = await api.get(`/balanceAdjustment/${adjustment.id}`);
       expect([byId.status, byId.body]).toEqual([200, adjustment]);
-      expect(await (await fetch(adjustment.href)).json()).toEqual(adjustment);
+      expect(await (await fetch(adjustment.href, { headers: await authHeader() })).json()).toEqual(adjustment);
     });
 
     it('lists the topup and the adjustment, filtered by bucket.id', async () => {

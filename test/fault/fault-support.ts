@@ -424,3 +424,62 @@ export function checkVersions(
 function summarise(values: number[]): string {
   return values.length > 20 ? `${values.slice(0, 20).join(',')}… (${values.length})` : values.join(',');
 }
+
+/**
+ * A redelivery is harmless only if it is the same message again: a consumer that drops versions
+ * it has seen keeps whichever copy came first. One line per copy whose event id or value differs
+ * from the first delivery of its version.
+ */
+export function redeliveryDiscrepancies(byKey: Map<string, ReceivedMessage[]>): string[] {
+  const problems: string[] = [];
+  for (const [key, messages] of byKey) {
+    const first = new Map<number, ReceivedMessage>();
+    for (const m of messages) {
+      const earlier = first.get(m.headerVersion);
+      if (!earlier) first.set(m.headerVersion, m);
+      else if (earlier.eventId !== m.eventId || JSON.stringify(earlier.value) !== JSON.stringify(m.value))
+        problems.push(
+          `${key} v${m.headerVersion}: offset ${m.offset} differs from the first copy at offset ${earlier.offset}`,
+        );
+    }
+  }
+  return problems;
+}
+
+/** How many times each (key, version) arrived. */
+export function deliveryCounts(byKey: Map<string, ReceivedMessage[]>): Map<string, number> {
+  const counts = new Map<string, number>();
+  for (const [key, messages] of byKey)
+    for (const m of messages)
+      counts.set(`${key}@${m.headerVersion}`, (counts.get(`${key}@${m.headerVersion}`) ?? 0) + 1);
+  return counts;
+}
+
+/**
+ * A `readTopic` condition: true once the consumer has read up to the end each partition had when
+ * this was called. Once the outbox is drained everything is on the broker already, so this ends
+ * the read even when versions are missing (allVersionsSeen would wait out its deadline then).
+ */
+export async function endOfTopic(
+  kafka: Kafka,
+  topic: string,
+): Promise<(byKey: Map<string, ReceivedMessage[]>) => boolean> {
+  const admin = kafka.admin();
+  await admin.connect();
+  let ends: Map<number, bigint>;
+  try {
+    ends = new Map((await admin.fetchTopicOffsets(topic)).map((p) => [p.partition, BigInt(p.high)]));
+  } finally {
+    await admin.disconnect().catch(() => undefined);
+  }
+  return (byKey) => {
+    const read = new Map<number, bigint>();
+    for (const messages of byKey.values())
+      for (const m of messages)
+        read.set(
+          m.partition,
+          BigInt(m.offset) + 1n > (read.get(m.partition) ?? 0n) ? BigInt(m.offset) + 1n : read.get(m.partition)!,
+        );
+    return [...ends].every(([partition, high]) => high === 0n || (read.get(partition) ?? 0n) >= high);
+  };
+}

@@ -1,2 +1,3 @@
+export * from './test-auth';
 export * from './test-database';
 export * from './wait-for';

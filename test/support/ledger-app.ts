@@ -1,10 +1,11 @@
 import { INestApplication, INestApplicationContext } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { randomUUID } from 'node:crypto';
-import { LedgerConfig, loadConfig } from '@ledger/config';
+import { type ApiConfig, loadApiConfig } from '@ledger/config';
 import { createApiApp } from '../../apps/balance-api/src/bootstrap';
 import { ProjectorModule } from '../../apps/projector/src/projector.module';
 import { freePort } from './processes';
+import { testAuthEnv } from './test-auth';
 import { createTestDatabase, TestDatabase } from './test-database';
 import { tmf654V2Base } from '@ledger/contracts';
 
@@ -13,7 +14,8 @@ export interface LedgerApp {
   baseUrl: string;
   /** tmf654V2Base(baseUrl) */
   v2: string;
-  config: LedgerConfig;
+  /** Authentication on, with the test key of test-auth.ts (tokenFor signs for it). */
+  config: ApiConfig;
   db: TestDatabase;
   api: INestApplication;
   projector: INestApplicationContext | undefined;
@@ -30,11 +32,13 @@ export async function startLedgerApp(
   const db = await createTestDatabase();
   const suffix = randomUUID().slice(0, 8);
   const port = await freePort();
-  const config0 = loadConfig({
+  const config0 = loadApiConfig({
+    ...testAuthEnv(),
     DATABASE_URL: db.url,
     PORT: String(port),
     KAFKA_TOPIC_BUCKET_STATE: `test.bucket-state.${suffix}`,
     KAFKA_TOPIC_BALANCE_EVENTS: `test.balance-events.${suffix}`,
+    KAFKA_TOPIC_AUDIT_ANCHORS: `test.audit-anchors.${suffix}`,
     KAFKA_TOPIC_PARTITIONS: '3',
     ...options.env,
   });

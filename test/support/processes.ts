@@ -1,6 +1,7 @@
 import { ChildProcess, execFile, spawn } from 'node:child_process';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
+import { testAuthEnv } from './test-auth';
 
 /**
  * Child-process helpers for fault-injection tests: run an app from source as its own OS process
@@ -61,7 +62,8 @@ export function spawnNode(args: string[], options: SpawnOptions): ChildHandle {
   const maxLines = options.maxLines ?? 2000;
   const child = spawn(process.execPath, args, {
     cwd: options.cwd ?? REPO_ROOT,
-    env: { ...process.env, NO_COLOR: '1', FORCE_COLOR: '0', ...options.env },
+    // An API started here verifies tokens with this test process's key, so tokenFor() works against it.
+    env: { ...process.env, NO_COLOR: '1', FORCE_COLOR: '0', ...testAuthEnv(), ...options.env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   if (child.pid === undefined) throw new Error(`could not spawn ${options.name}`);
@@ -127,7 +129,7 @@ export function spawnNode(args: string[], options: SpawnOptions): ChildHandle {
           );
         }, timeoutMs);
         watchers.add(watcher);
-        void exited.then((status) => {
+        exited.then((status) => {
           if (!watchers.has(watcher)) return;
           watchers.delete(watcher);
           clearTimeout(timer);
@@ -136,7 +138,7 @@ export function spawnNode(args: string[], options: SpawnOptions): ChildHandle {
               `${options.name} exited (${JSON.stringify(status)}) before printing ${pattern}; last lines:\n${handle.tail()}`,
             ),
           );
-        });
+        }, reject);
       });
     },
     async kill(signal = 'SIGKILL', graceMs = 10_000) {

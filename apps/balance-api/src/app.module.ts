@@ -1,9 +1,10 @@
 import { DynamicModule, Module } from '@nestjs/common';
-import { ConfigModule, LedgerConfig, loadConfig } from '@ledger/config';
+import { type ApiConfig, ConfigModule, loadApiConfig } from '@ledger/config';
 import { EventStoreModule } from '@ledger/event-store';
 import { PostgresModule } from '@ledger/postgres';
-import { HealthController } from './health/health.controller';
-import { kafkaProvider } from './kafka.provider';
+import { AuditModule } from './audit/audit.module';
+import { AuthModule } from './auth/auth.module';
+import { HealthModule } from './health/health.module';
 import { LedgerApplicationModule } from './ledger-application.module';
 import { BalanceActionController } from './v2/balance-action.controller';
 import { BucketController } from './v2/bucket.controller';
@@ -11,12 +12,20 @@ import { V2Presenter } from './v2/v2-presenter';
 
 @Module({})
 export class AppModule {
-  static forRoot(config: LedgerConfig = loadConfig()): DynamicModule {
+  static forRoot(config: ApiConfig = loadApiConfig()): DynamicModule {
     return {
       module: AppModule,
-      imports: [ConfigModule.forRoot(config), PostgresModule, EventStoreModule, LedgerApplicationModule],
-      controllers: [HealthController, BucketController, BalanceActionController],
-      providers: [kafkaProvider, V2Presenter],
+      imports: [
+        ConfigModule.forRoot(config),
+        AuthModule.forRoot(config),
+        PostgresModule,
+        EventStoreModule,
+        LedgerApplicationModule,
+        AuditModule,
+        HealthModule,
+      ],
+      controllers: [BucketController, BalanceActionController],
+      providers: [V2Presenter],
     };
   }
 }

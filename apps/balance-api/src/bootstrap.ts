@@ -1,13 +1,13 @@
 import { INestApplication, LogLevel } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
-import { LedgerConfig } from '@ledger/config';
+import type { ApiConfig } from '@ledger/config';
 import { AppModule } from './app.module';
 import { configureHttp } from './http/configure-http';
 
 /** Builds the HTTP application; shared by main.ts and the e2e tests so both run the same wiring. */
 export async function createApiApp(
-  config: LedgerConfig,
+  config: ApiConfig,
   options: { logger?: LogLevel[] } = {},
 ): Promise<INestApplication> {
   // bodyParser off: Nest's express.json() would parse amounts into floats before ours sees them.
@@ -23,6 +23,7 @@ export async function createApiApp(
       .setTitle('Prepay Balance Ledger')
       .setDescription('TM Forum TMF654 Prepay Balance Management (R17, API v2) over an event-sourced ledger')
       .setVersion('0.1.0')
+      .addBearerAuth()
       .build(),
   );
   SwaggerModule.setup('docs', app, document);

@@ -8,5 +8,5 @@ export const kafkaProvider: Provider = {
   provide: KAFKA,
   inject: [LEDGER_CONFIG],
   useFactory: (config: LedgerConfig) =>
-    createKafka({ brokers: config.kafkaBrokers, clientId: `${config.kafkaClientId}-api` }),
+    createKafka({ brokers: config.kafkaBrokers, clientId: `${config.kafkaClientId}-api`, ...config.kafkaSecurity }),
 };

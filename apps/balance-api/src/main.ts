@@ -1,10 +1,11 @@
 import 'reflect-metadata';
 import { Logger } from '@nestjs/common';
-import { loadConfigOrExit } from '@ledger/config';
+import { installProcessGuards, loadApiConfigOrExit } from '@ledger/config';
 import { createApiApp } from './bootstrap';
 
 async function main(): Promise<void> {
-  const config = loadConfigOrExit();
+  installProcessGuards('balance-api');
+  const config = loadApiConfigOrExit();
   const app = await createApiApp(config);
   await app.listen(config.port, config.host);
   Logger.log(`balance-api listening on ${config.publicBaseUrl} (OpenAPI at ${config.publicBaseUrl}/docs)`, 'Bootstrap');

@@ -1,7 +1,10 @@
 import { ConfigError } from '@ledger/config';
+import { AUDIT_USAGE, auditCommand } from './audit/audit.command';
 import { CliIo, EXIT, UsageError } from './cli-io';
 import { migrateCommand } from './migrate.command';
+import { OUTBOX_USAGE, outboxCommand } from './outbox.command';
 import { rebuildCommand } from './rebuild.command';
+import { TOKEN_USAGE, tokenCommand } from './token.command';
 import { verifyCommand } from './verify.command';
 
 export const USAGE = `usage: ledger-cli <command> [options]
@@ -14,6 +17,9 @@ commands:
                           (--batch-size: events per transaction, default 5000; --keep-old: keep N's rows)
   verify [--batch-size N] fold every event afresh and compare with the serving read model row by row;
                           prints each difference and exits 1 if there is any
+${AUDIT_USAGE}
+${OUTBOX_USAGE}
+${TOKEN_USAGE}
   help                    this text (also --help, -h)
 
 Configuration comes from the environment as for the services (DATABASE_URL, PUBLIC_BASE_URL):
@@ -30,6 +36,12 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
         return await rebuildCommand(args, io);
       case 'verify':
         return await verifyCommand(args, io);
+      case 'audit':
+        return await auditCommand(args, io);
+      case 'outbox':
+        return await outboxCommand(args, io);
+      case 'token':
+        return await tokenCommand(args, io);
       case undefined:
       case 'help':
       case '--help':

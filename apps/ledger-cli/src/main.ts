@@ -1,8 +1,11 @@
 import { Logger } from '@nestjs/common';
+import { installProcessGuards } from '@ledger/config';
 import { runCli } from './cli';
 
 // Library loggers (projection runner) keep to warnings and errors, on stderr; results go to stdout.
 Logger.overrideLogger(['error', 'warn']);
+
+installProcessGuards('ledger-cli');
 
 const controller = new AbortController();
 for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => controller.abort());

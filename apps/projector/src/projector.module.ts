@@ -1,7 +1,10 @@
 import { DynamicModule, Module } from '@nestjs/common';
+import { TerminusModule } from '@nestjs/terminus';
 import { ConfigModule, LedgerConfig, loadConfig } from '@ledger/config';
 import { EventStoreModule } from '@ledger/event-store';
 import { PostgresModule } from '@ledger/postgres';
+import { AnchorService } from './anchor/anchor.service';
+import { ProjectorHealthController } from './projector-health.controller';
 import { ProjectorService } from './projector.service';
 
 @Module({})
@@ -9,8 +12,15 @@ export class ProjectorModule {
   static forRoot(config: LedgerConfig = loadConfig()): DynamicModule {
     return {
       module: ProjectorModule,
-      imports: [ConfigModule.forRoot(config), PostgresModule, EventStoreModule],
-      providers: [ProjectorService],
+      // Terminus logs every failed check; an orchestrator polling during an outage would flood the log.
+      imports: [
+        ConfigModule.forRoot(config),
+        PostgresModule,
+        EventStoreModule,
+        TerminusModule.forRoot({ logger: false }),
+      ],
+      controllers: [ProjectorHealthController],
+      providers: [ProjectorService, AnchorService],
     };
   }
 }

@@ -16,7 +16,7 @@ export type {
   TopupStatusInput,
 } from './commands/command-inputs';
 export { adjustBalanceCommand, openBucketCommand, topupBalanceCommand } from './commands/command-mappers';
-export { type BucketCandidates, type BucketTarget, targetBucket } from './commands/bucket-targeting';
+export { type BucketCandidates, type BucketTarget, keyedBucketId, targetBucket } from './commands/bucket-targeting';
 export { IdempotencyConflict, fingerprint, previousOutcome } from './commands/idempotency';
 export {
   BucketCommandHandler,

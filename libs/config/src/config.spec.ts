@@ -25,6 +25,8 @@ describe('loadConfig', () => {
       KAFKA_TOPIC_BUCKET_STATE: 'a.state',
       KAFKA_TOPIC_BALANCE_EVENTS: 'a.events',
       KAFKA_TOPIC_PARTITIONS: '12',
+      KAFKA_REPLICATION_FACTOR: '3',
+      KAFKA_MIN_INSYNC_REPLICAS: '2',
     });
     expect(config).toMatchObject({
       host: '0.0.0.0',
@@ -33,8 +35,20 @@ describe('loadConfig', () => {
       kafkaBrokers: ['k1:9092', 'k2:9092'],
       eventStore: 'eventstoredb',
       eventStoreConnectionString: 'esdb://127.0.0.1:2113?tls=false',
-      topics: { bucketState: 'a.state', balanceEvents: 'a.events', partitions: 12 },
+      topics: {
+        bucketState: 'a.state',
+        balanceEvents: 'a.events',
+        partitions: 12,
+        replicationFactor: 3,
+        minInsyncReplicas: 2,
+      },
     });
+  });
+
+  it('leaves the replication factor and min ISR to the cluster when unset', () => {
+    const { topics } = loadConfig({});
+    expect(topics.replicationFactor).toBeUndefined();
+    expect(topics.minInsyncReplicas).toBeUndefined();
   });
 
   it.each([
@@ -48,6 +62,8 @@ describe('loadConfig', () => {
     ['EVENTSTORE_CONNECTION_STRING', { EVENTSTORE_CONNECTION_STRING: 'http://x' }],
     ['KAFKA_TOPIC_BUCKET_STATE', { KAFKA_TOPIC_BUCKET_STATE: 'bad topic!' }],
     ['KAFKA_TOPIC_PARTITIONS', { KAFKA_TOPIC_PARTITIONS: '0' }],
+    ['KAFKA_REPLICATION_FACTOR', { KAFKA_REPLICATION_FACTOR: '0' }],
+    ['KAFKA_MIN_INSYNC_REPLICAS', { KAFKA_MIN_INSYNC_REPLICAS: 'two' }],
   ])('rejects a bad %s naming the variable', (variable, env) => {
     expect(() => loadConfig(env)).toThrow(ConfigError);
     expect(() => loadConfig(env)).toThrow(new RegExp(`^Invalid configuration: ${variable} `));

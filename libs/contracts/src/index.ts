@@ -9,6 +9,8 @@ export {
   exactAmountProblem,
 } from './validation/exact-amount.validator';
 export { IsAfterField, IsRfc3339, isRfc3339, rfc3339Instant } from './validation/rfc3339.validator';
+export { findUnsafeText, isSafeText, unsafeTextProblem } from './validation/safe-text';
+export { DOCUMENT_LIMITS, type StringKind, codePoints } from './validation/document-limits';
 export {
   AmountField,
   BooleanField,

@@ -12,11 +12,18 @@ export interface Position {
 /** Revisions are 0-based; a number means "the stream's last revision is exactly this". */
 export type ExpectedRevision = bigint | 'no_stream' | 'stream_exists' | 'any';
 
+/** Who caused an event: the authenticated caller of the command, covered by the hash like the rest. */
+export interface EventActor {
+  subject: string;
+  clientId: string;
+  roles: string[];
+}
+
 export interface EventMetadataInput {
   correlationId?: string;
   causationId?: string;
   commandId?: string;
-  actor?: string;
+  actor?: EventActor;
   schemaVersion?: number;
   [k: string]: unknown;
 }

@@ -32,7 +32,10 @@ describe('hash chain', () => {
   it('hashes exactly the canonical JSON of the whole event, though it is put together from its parts', () => {
     const tricky = { b: [1, { z: 'é', a: '\u2028' }], a: 0.1, '\u{1F600}': null, e: 1e21 };
     const [event] = chainEvents('f'.repeat(64), [
-      { ...unchained(7n, tricky), metadata: { ...unchained(7n, {}).metadata, actor: 'x', z: [] } },
+      {
+        ...unchained(7n, tricky),
+        metadata: { ...unchained(7n, {}).metadata, actor: { subject: 'x', clientId: 'x', roles: [] }, z: [] },
+      },
     ]);
     const { hash, ...metadata } = event.metadata;
     const whole = canonicalJson({
@@ -102,7 +105,10 @@ describe('hash chain', () => {
     const edits: Array<(e: RecordedEvent) => RecordedEvent> = [
       (e) => ({ ...e, data: { ...e.data, amount: '9999.00' } }),
       (e) => ({ ...e, type: 'BalanceAdjusted' }),
-      (e) => ({ ...e, metadata: { ...e.metadata, actor: 'intruder' } }),
+      (e) => ({
+        ...e,
+        metadata: { ...e.metadata, actor: { subject: 'intruder', clientId: 'intruder', roles: ['admin'] } },
+      }),
       (e) => ({ ...e, id: '00000000-0000-4000-8000-0000000000ff' }),
     ];
     for (const edit of edits) {

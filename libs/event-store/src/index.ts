@@ -2,6 +2,7 @@ export {
   type AppendOptions,
   type AppendResult,
   EVENT_STORE,
+  type EventActor,
   type EventMetadata,
   type EventMetadataInput,
   type EventStore,

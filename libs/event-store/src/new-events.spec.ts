@@ -1,6 +1,7 @@
 import { GENESIS_HASH, verifyStream } from './hash-chain';
 import { prepareEvents, validateAppend } from './new-events';
 
+const OPS = { subject: 'ops', clientId: 'console', roles: ['operator'] };
 const batch = { stream: 'bucket-1', firstRevision: 3n, prevHash: GENESIS_HASH, recordedAt: '2025-01-01T00:00:00.000Z' };
 
 describe('prepareEvents', () => {
@@ -19,12 +20,12 @@ describe('prepareEvents', () => {
 
   it('numbers revisions from the first, lower-cases given ids and fills the metadata', () => {
     const [first, second] = prepareEvents({ ...batch, commandId: 'c' }, [
-      { id: 'A0B1C2D3-0000-4000-8000-000000000001', type: 'A', data: {}, metadata: { actor: 'ops', schemaVersion: 2 } },
+      { id: 'A0B1C2D3-0000-4000-8000-000000000001', type: 'A', data: {}, metadata: { actor: OPS, schemaVersion: 2 } },
       { type: 'B', data: {}, metadata: { commandId: 'own' } },
     ]);
     expect(first).toMatchObject({ id: 'a0b1c2d3-0000-4000-8000-000000000001', revision: 3n, stream: 'bucket-1' });
     expect(first.metadata).toMatchObject({
-      actor: 'ops',
+      actor: OPS,
       schemaVersion: 2,
       commandId: 'c',
       recordedAt: batch.recordedAt,

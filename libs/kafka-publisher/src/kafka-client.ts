@@ -1,8 +1,18 @@
-import { Kafka, logLevel } from 'kafkajs';
+import { Kafka, KafkaConfig, logLevel, SASLOptions } from 'kafkajs';
 
 export interface KafkaClientOptions {
   brokers: string[];
   clientId: string;
+  /** TLS to the brokers; `ca` (PEM) replaces the system's trusted roots, for a private CA. Absent/false: plaintext. */
+  ssl?: false | { ca?: string };
+  /** SASL over whichever transport `ssl` picks; the same shape as the config's `kafkaSecurity.sasl`. */
+  sasl?: { mechanism: 'scram-sha-512' | 'scram-sha-256' | 'plain'; username: string; password: string };
+}
+
+/** Certificates are always verified (no switch to turn that off): a private CA is trusted through `ca`. */
+function transport(options: KafkaClientOptions): Pick<KafkaConfig, 'ssl' | 'sasl'> {
+  const ssl = options.ssl ? (options.ssl.ca === undefined ? true : { ca: [options.ssl.ca] }) : false;
+  return { ssl, ...(options.sasl ? { sasl: options.sasl as SASLOptions } : {}) };
 }
 
 /** kafkajs stays behind this library: nothing else in the project imports it directly. */
@@ -10,6 +20,7 @@ export function createKafka(options: KafkaClientOptions): Kafka {
   return new Kafka({
     clientId: options.clientId,
     brokers: options.brokers,
+    ...transport(options),
     logLevel: logLevel.WARN,
     connectionTimeout: 3000,
     requestTimeout: 10_000,

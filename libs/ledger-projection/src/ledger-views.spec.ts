@@ -1,6 +1,6 @@
 import { BUCKET_EVENT_TYPES, type BucketCommand, type BucketState, decide, evolve, initialState } from '@ledger/domain';
 import { type Doc, type ViewEvent, foldEvent, foldResources } from './ledger-views';
-import { NOW, VALID_FOR, command, qty } from './testing/published-messages';
+import { CHARGING, NOW, VALID_FOR, command, qty } from './testing/published-messages';
 
 /** One recorded event and the documents the projection holds when it arrives. */
 interface Step {
@@ -58,6 +58,7 @@ const EVERYTHING = [
     command('TopupBalance', { topupId: 't-2', bucketId: 'b-1', amount: qty('10') }),
     command('CancelTopup', { bucketId: 'b-1', topupId: 't-2' }),
     command('AdjustBalance', { adjustmentId: 'a-1', bucketId: 'b-1', amount: qty('-20.25'), reason: 'fee' }),
+    ...CHARGING('b-1'),
     command('ChangeBucketStatus', { bucketId: 'b-1', status: 'suspended', reason: 'fraud check' }),
     command('DeleteBucket', { bucketId: 'b-1' }),
   ),
@@ -135,6 +136,35 @@ describe('the ledger views', () => {
     it('keeps its last document, marked deleted', () => {
       const step = stepOf('BucketDeleted');
       expect(fold(step).bucket).toEqual({ doc: step.bucket, deleted: true });
+    });
+  });
+
+  describe('when the event records who sent the command', () => {
+    const actor = { subject: 'alice', clientId: 'back-office', roles: ['admin', 'operator'] };
+    const withActor = (step: Step): Step => ({
+      ...step,
+      event: { ...step.event, metadata: { recordedAt: NOW, actor } },
+    });
+
+    it("names the caller as the activity's requestor when the request named none", () => {
+      expect(fold(withActor(stepOf('BalanceAdjusted'))).activity.requestor).toEqual({
+        id: 'alice',
+        name: 'back-office',
+        role: 'admin,operator',
+      });
+    });
+
+    it('keeps the requestor the request named', () => {
+      const step = withActor(stepOf('TopupRequested'));
+      const requested = {
+        ...step,
+        event: { ...step.event, data: { ...step.event.data, requestor: { id: 'agent-7' } } },
+      };
+      expect(fold(requested).activity.requestor).toEqual({ id: 'agent-7' });
+    });
+
+    it('leaves every activity of events without an actor as it was', () => {
+      for (const step of EVERYTHING) expect(fold(step).activity).not.toHaveProperty('requestor');
     });
   });
 

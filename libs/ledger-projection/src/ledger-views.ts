@@ -1,6 +1,11 @@
 import type {
   BalanceAdjustedData,
+  BalanceDeductedData,
+  BalanceReservedData,
   BalanceToppedUpData,
+  BalanceTransferData,
+  BalanceUnreservedData,
+  ReservationExtendedData,
   BucketOpenedData,
   BucketStatusChangedData,
   QuantityData,
@@ -22,8 +27,8 @@ export interface ResourceEvent {
   data: Record<string, unknown>;
 }
 
-/** What the whole fold reads of a recorded event: the activity row also needs its id and time. */
-export type ViewEvent = ResourceEvent & { id: string; metadata: { recordedAt: string } };
+/** What the whole fold reads of a recorded event: the activity row also needs its id, time and actor. */
+export type ViewEvent = ResourceEvent & { id: string; metadata: { recordedAt: string; actor?: unknown } };
 
 export interface ResourceChanges {
   bucket?: { doc: Doc; deleted: boolean };
@@ -81,6 +86,24 @@ function adjustmentDoc(d: BalanceAdjustedData): Doc {
   return withoutUndefined({ id: adjustmentId, ...fields, bucket: { id: bucketId } });
 }
 
+/**
+ * Who asked for the change: the requestor the request named, else the authenticated caller (id =
+ * token subject, name = client id, role = ledger roles). Events recorded before the ledger knew its
+ * callers carry no actor, and their activity stays exactly as it was.
+ */
+function requestor(event: ViewEvent): Doc | undefined {
+  const actor = event.metadata.actor as { subject?: unknown; clientId?: unknown; roles?: unknown } | undefined;
+  if (typeof actor?.subject !== 'string') return undefined;
+  const named = (event.data as { requestor?: Doc }).requestor;
+  if (named !== undefined) return named;
+  const roles = Array.isArray(actor.roles) && actor.roles.length > 0 ? actor.roles.join(',') : undefined;
+  return withoutUndefined({
+    id: actor.subject,
+    name: typeof actor.clientId === 'string' ? actor.clientId : undefined,
+    role: roles,
+  });
+}
+
 function activity(event: ViewEvent, bucket: Doc | undefined, fields: Doc): Doc {
   const units = (bucket?.amount as QuantityData | undefined)?.units;
   return withoutUndefined({
@@ -92,6 +115,7 @@ function activity(event: ViewEvent, bucket: Doc | undefined, fields: Doc): Doc {
     relatedParty: bucket?.relatedParty,
     amount: zero(units),
     ...fields,
+    requestor: requestor(event),
   });
 }
 
@@ -139,8 +163,85 @@ export function foldResources(bucket: Doc | undefined, event: ResourceEvent, top
     }
     case 'BucketDeleted':
       return { bucket: { doc: { ...bucket }, deleted: true } };
+    case 'BalanceReserved':
+    case 'BalanceUnreserved': {
+      const d = data as unknown as BalanceReservedData | BalanceUnreservedData;
+      return { bucket: { doc: { ...bucket, reservedAmount: d.reservedAfter }, deleted: false } };
+    }
+    case 'BalanceDeducted': {
+      const d = data as unknown as BalanceDeductedData;
+      return { bucket: { doc: { ...bucket, amount: d.amountAfter, reservedAmount: d.reservedAfter }, deleted: false } };
+    }
+    case 'BalanceTransferredOut':
+    case 'BalanceTransferredIn':
+    case 'TransferRefunded': {
+      const d = data as unknown as BalanceTransferData;
+      return { bucket: { doc: { ...bucket, amount: d.amountAfter }, deleted: false } };
+    }
     default:
       return { bucket: bucket && { doc: bucket, deleted: false } };
+  }
+}
+
+/** Transfer legs as activity: what left is negative, what arrived (or came back) positive. */
+const TRANSFER_ACTIVITY: Record<string, { type: string; sign: 1 | -1 }> = {
+  BalanceTransferredOut: { type: 'transferOut', sign: -1 },
+  BalanceTransferredIn: { type: 'transferIn', sign: 1 },
+  TransferRefunded: { type: 'transferRefund', sign: 1 },
+};
+
+/** Reservations move what is held, not the balance: the activity shows the hold before and after. */
+function chargingActivity(event: ResourceEvent): Doc | undefined {
+  const data = event.data;
+  switch (event.type) {
+    case 'BalanceReserved': {
+      const d = data as unknown as BalanceReservedData;
+      const held = { reservedBefore: d.reservedBefore, reservedAfter: d.reservedAfter };
+      return {
+        type: 'reservation',
+        action: { id: d.reservationId },
+        amount: d.amount,
+        ...held,
+        expiresAt: d.expiresAt,
+      };
+    }
+    case 'ReservationExtended': {
+      const d = data as unknown as ReservationExtendedData;
+      const expiry = { expiresAt: d.expiresAt, previousExpiresAt: d.previousExpiresAt };
+      return { type: 'reservationExtension', action: { id: d.reservationId }, ...expiry };
+    }
+    case 'BalanceUnreserved': {
+      const d = data as unknown as BalanceUnreservedData;
+      const type = d.cause === 'expired' ? 'reservationExpiry' : 'unreservation';
+      const held = { reservedBefore: d.reservedBefore, reservedAfter: d.reservedAfter };
+      return { type, action: { id: d.reservationId }, amount: d.amount, ...held, reason: d.reason };
+    }
+    case 'BalanceDeducted': {
+      const d = data as unknown as BalanceDeductedData;
+      return {
+        type: 'deduction',
+        action: { id: d.deductionId },
+        amount: negate(d.amount),
+        amountBefore: d.amountBefore,
+        amountAfter: d.amountAfter,
+        reservedBefore: d.reservedBefore,
+        reservedAfter: d.reservedAfter,
+        reservation: d.reservationId === undefined ? undefined : { id: d.reservationId },
+      };
+    }
+    default: {
+      const leg = TRANSFER_ACTIVITY[event.type];
+      if (!leg) return undefined;
+      const d = data as unknown as BalanceTransferData;
+      const amount = leg.sign < 0 ? negate(d.amount) : d.amount;
+      return {
+        type: leg.type,
+        action: { id: d.transferId },
+        amount,
+        amountBefore: d.amountBefore,
+        amountAfter: d.amountAfter,
+      };
+    }
   }
 }
 
@@ -192,7 +293,7 @@ function activityFields(event: ResourceEvent, doc: Doc | undefined): Doc {
     case 'BucketDeleted':
       return { type: 'bucketDeletion' };
     default:
-      return { type: event.type };
+      return chargingActivity(event) ?? { type: event.type };
   }
 }
 

@@ -9,7 +9,15 @@ import {
   validateMessageHeaders,
 } from '@ledger/contracts';
 import type { OutgoingMessage } from '@ledger/kafka-publisher';
-import { type Published, TOPICS, VALID_FOR, command, publishingBucket, qty } from './testing/published-messages';
+import {
+  CHARGING,
+  type Published,
+  TOPICS,
+  VALID_FOR,
+  command,
+  publishingBucket,
+  qty,
+} from './testing/published-messages';
 
 /** Every event type the decider can produce, with the optional fields both filled and left out. */
 function publishEverything(): Published[] {
@@ -46,6 +54,7 @@ function publishEverything(): Published[] {
       command('TopupBalance', { topupId: 't-3', bucketId: 'b-main', amount: qty('5'), status: 'in progress' }),
     ),
     ...main.run(command('CancelTopup', { bucketId: 'b-main', topupId: 't-3' })),
+    ...CHARGING('b-main').flatMap((c) => main.run(c)),
     ...main.run(
       command('AdjustBalance', {
         adjustmentId: 'a-1',

@@ -2,13 +2,17 @@ import { Client, Pool, PoolConfig } from 'pg';
 
 /**
  * Pools created by the ledger. The timeouts bound how long any of our sessions can hold the
- * event store's read horizon (see README, "Ordering guarantee"). An idle client's error (a server
- * restart) is logged instead of crashing the process; the pool replaces the client.
+ * event store's read horizon (see README, "Ordering guarantee"), and how long a caller waits for a
+ * connection: pg-pool queues without limit unless `connectionTimeoutMillis` is set, so a flood of
+ * requests on a busy pool would pile up instead of failing fast (see `isPoolTimeout`). An idle
+ * client's error (a server restart) is logged instead of crashing the process; the pool replaces
+ * the client.
  */
 export function createPool(connectionString: string, overrides: PoolConfig = {}): Pool {
   const pool = new Pool({
     connectionString,
     max: 10,
+    connectionTimeoutMillis: 5000,
     idleTimeoutMillis: 30_000,
     application_name: 'prepay-balance-ledger',
     statement_timeout: 30_000,
@@ -17,6 +21,17 @@ export function createPool(connectionString: string, overrides: PoolConfig = {})
   });
   pool.on('error', (error) => process.stderr.write(`PostgreSQL pool: idle client failed: ${error.message}\n`));
   return pool;
+}
+
+/**
+ * pg-pool's two ways of giving up within `connectionTimeoutMillis`: no client came free in time
+ * (the pool is exhausted), or a new connection was not established in time (the server is slow or
+ * unreachable). Neither reached the server with a statement, so nothing was written.
+ */
+const POOL_TIMEOUTS = ['timeout exceeded when trying to connect', 'Connection terminated due to connection timeout'];
+
+export function isPoolTimeout(error: unknown): boolean {
+  return error instanceof Error && POOL_TIMEOUTS.includes(error.message);
 }
 
 export function databaseName(connectionString: string): string {

@@ -11,7 +11,11 @@ export const PG_POOL = Symbol('PG_POOL');
     {
       provide: PG_POOL,
       inject: [LEDGER_CONFIG],
-      useFactory: (config: LedgerConfig) => createPool(config.databaseUrl, { max: 20 }),
+      useFactory: (config: LedgerConfig) =>
+        createPool(config.databaseUrl, {
+          max: config.databasePool.max,
+          connectionTimeoutMillis: config.databasePool.connectionTimeoutMs,
+        }),
     },
   ],
   exports: [PG_POOL],

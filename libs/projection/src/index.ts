@@ -1,4 +1,5 @@
-export { AdvisoryLock } from './advisory-lock';
+export { AdvisoryLock, type AdvisoryLockOptions } from './advisory-lock';
+export { backoffDelay, cancellableDelay } from './backoff';
 export { CheckpointStore, RetiredVersionError, StaleCheckpointError } from './checkpoint-store';
 export {
   type BatchCheckpoint,

@@ -2,6 +2,7 @@ import { Logger } from '@nestjs/common';
 import { Client } from 'pg';
 import { EventStore, Position, RecordedEvent, Subscription, comparePositions } from '@ledger/event-store';
 import { AdvisoryLock } from './advisory-lock';
+import { backoffDelay, cancellableDelay } from './backoff';
 import {
   CheckpointStore,
   RetiredVersionError,
@@ -78,7 +79,10 @@ export class ProjectionRunner {
   private catchingUp: Promise<void> = Promise.resolve();
   private stopped = false;
   private restarts = 0;
-  private backoff: { timer: NodeJS.Timeout; resolve: () => void } | undefined;
+  private backoff: { cancel: () => void } | undefined;
+  /** Bumped by every start(): a failure reported by an older run (its client, its subscription) is stale. */
+  private generation = 0;
+  private restarting = false;
   private position: Position | 'start' = 'start';
   /** The furthest other live version, as the last batch statement saw it. */
   private publishedByOthers: Position | undefined;
@@ -87,11 +91,18 @@ export class ProjectionRunner {
   constructor(private readonly options: ProjectionRunnerOptions) {
     const { projection, modelVersion } = options;
     this.logger = new Logger(`Projection:${projection.name}@v${modelVersion}`);
-    this.lock = new AdvisoryLock(options.databaseUrl, projectionLockKey(projection.name, modelVersion));
+    this.lock = new AdvisoryLock(options.databaseUrl, projectionLockKey(projection.name, modelVersion), {
+      onLost: (error) => this.fail(this.generation, new Error(`lost the projection lock connection: ${String(error)}`)),
+    });
   }
 
   get holdsLock(): boolean {
     return this.lock.held;
+  }
+
+  /** Able to do its job: it holds its lock, waits for it, or backs off before taking it again. */
+  get active(): boolean {
+    return !this.stopped && (this.lock.held || this.lock.waitingForLock || this.restarting);
   }
 
   get checkpoint(): Position | 'start' {
@@ -102,22 +113,27 @@ export class ProjectionRunner {
     return this.options.modelVersion;
   }
 
-  /** Resolves once the lock is held and catching up has begun (or on stop); a failure restarts it with backoff. */
+  /**
+   * Resolves once the lock is held and catching up has begun (or on stop). Never rejects: every
+   * failure, PostgreSQL gone included, restarts the runner after a capped, jittered backoff.
+   */
   async start(): Promise<void> {
+    const generation = ++this.generation;
+    const client = await this.lock.acquire(() => this.stopped);
+    if (!client) return;
+    this.logger.log('holds the projection lock; catching up');
+    this.memory = new Map();
+    this.publishedByOthers = undefined;
     try {
-      const client = await this.lock.acquire(() => this.stopped);
-      if (!client) return;
-      this.logger.log('holds the projection lock; catching up');
-      this.memory = new Map();
-      this.publishedByOthers = undefined;
       this.position = await new CheckpointStore(client, this.options.projection.name, this.options.modelVersion).load();
-      this.catchingUp = this.catchUp(client).then(
-        () => this.follow(client),
-        (error: unknown) => void this.restart(error),
-      );
     } catch (error) {
-      void this.restart(error);
+      this.fail(generation, error);
+      return;
     }
+    this.catchingUp = this.catchUp(client).then(
+      () => this.follow(client, generation),
+      (error: unknown) => this.fail(generation, error),
+    );
   }
 
   /**
@@ -166,11 +182,11 @@ export class ProjectionRunner {
     await written();
   }
 
-  private follow(client: Client): void {
-    if (this.stopped) return;
+  private follow(client: Client, generation: number): void {
+    if (this.stopped || generation !== this.generation) return;
     this.subscription = this.options.store.subscribe(this.position, (batch) => this.handle(client, batch), {
       batchSize: this.batchSize,
-      onError: (error) => void this.restart(error),
+      onError: (error) => this.fail(generation, error),
     });
   }
 
@@ -225,30 +241,44 @@ export class ProjectionRunner {
     this.options.onBatch?.({ events: batch.length, position: last });
   }
 
+  /** One restart per run, whichever of its parts (lock, catch-up, subscription) noticed first. */
+  private fail(generation: number, error: unknown): void {
+    if (this.stopped || this.restarting || generation !== this.generation) return;
+    this.restarting = true;
+    this.restart(error).catch((failure: unknown) => {
+      this.restarting = false;
+      this.logger.error(`restart failed; the runner stays stopped: ${String(failure)}`);
+    });
+  }
+
   private async restart(error: unknown): Promise<void> {
-    if (this.stopped) return;
     await this.subscription?.stop().catch(() => undefined);
+    this.subscription = undefined;
     await this.lock.release();
     if (error instanceof RetiredVersionError) {
       this.logger.log(`${error.message}; stopping`);
       this.stopped = true;
+      this.restarting = false;
       this.options.onRetired?.(error);
       return;
     }
     const stale = error instanceof StaleCheckpointError;
-    this.logger.error(`batch failed${stale ? ' (another instance moved the checkpoint)' : ''}: ${String(error)}`);
-    const delay = Math.min(30_000, 250 * 2 ** this.restarts++);
-    await new Promise<void>((resolve) => (this.backoff = { timer: setTimeout(resolve, delay), resolve }));
+    const delay = backoffDelay(++this.restarts, { baseMs: 250, maxMs: 10_000 });
+    this.logger.error(
+      `batch failed${stale ? ' (another instance moved the checkpoint)' : ''}; restarting in ${delay} ms: ${String(error)}`,
+    );
+    const backoff = cancellableDelay(delay);
+    this.backoff = backoff;
+    await backoff.done;
     this.backoff = undefined;
+    this.restarting = false;
     if (!this.stopped) await this.start();
   }
 
   async stop(): Promise<void> {
     this.stopped = true;
-    if (this.backoff) {
-      clearTimeout(this.backoff.timer);
-      this.backoff.resolve();
-    }
+    this.backoff?.cancel();
+    this.lock.interrupt();
     await this.catchingUp;
     await this.subscription?.stop().catch(() => undefined);
     await this.lock.release();

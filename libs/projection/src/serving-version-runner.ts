@@ -37,6 +37,11 @@ export class ServingVersionRunner {
     return this.runner?.holdsLock ?? false;
   }
 
+  /** The serving version's runner holds its lock, waits for it, or backs off before taking it again. */
+  get active(): boolean {
+    return !this.stopped && (this.runner?.active ?? false);
+  }
+
   get checkpoint(): Position | 'start' {
     return this.runner?.checkpoint ?? 'start';
   }
@@ -48,7 +53,10 @@ export class ServingVersionRunner {
   /** Resolves once the serving version is known and its runner is starting (it may still wait for its lock). */
   async start(): Promise<void> {
     await this.follow();
-    this.timer = setInterval(() => void this.follow(), this.options.pollMs ?? 1000);
+    // follow() logs its own failures and never rejects; the catch only makes that explicit.
+    this.timer = setInterval(() => {
+      this.follow().catch(() => undefined);
+    }, this.options.pollMs ?? 1000);
   }
 
   /** Checks are chained so two never switch runners at once. */
@@ -72,11 +80,14 @@ export class ServingVersionRunner {
       modelVersion: serving,
       onRetired: (error) => this.retired(error),
     });
-    void this.runner.start();
+    const runner = this.runner;
+    runner
+      .start()
+      .catch((error: unknown) => this.logger.error(`v${runner.modelVersion} did not start: ${String(error)}`));
   }
 
   private retired(error: RetiredVersionError): void {
-    if (error.version === this.runner?.modelVersion) void this.follow();
+    if (error.version === this.runner?.modelVersion) this.follow().catch(() => undefined);
   }
 
   async stop(): Promise<void> {

@@ -1,7 +1,11 @@
 import { SetMetadata } from '@nestjs/common';
+import { LEDGER_ROLES, type LedgerRole } from '@ledger/auth';
 
 /** The roles of the security model; a token carries any of them in its roles claim. */
-export type Role = 'admin' | 'operator' | 'charging' | 'auditor';
+export type Role = LedgerRole;
+
+/** Every role may read (docs/security.md has the whole matrix). */
+export const READ_ROLES: readonly Role[] = LEDGER_ROLES;
 
 export const ROLES_KEY = 'ledger:roles';
 export const PUBLIC_KEY = 'ledger:public';

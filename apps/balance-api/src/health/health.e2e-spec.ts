@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { waitFor } from '@ledger/testing';
+import { authHeader, waitFor } from '@ledger/testing';
 import { LedgerApp, startLedgerApp } from '../../../../test/support/ledger-app';
 
 interface ProjectorSection {
@@ -16,17 +16,17 @@ interface ProjectorSection {
 }
 
 const get = async (url: string) => {
-  const res = await fetch(url);
+  const res = await fetch(url, { headers: await authHeader({ roles: ['operator'] }) });
   return {
     status: res.status,
     body: (await res.json()) as { status?: string; projector: ProjectorSection } & ProjectorSection,
   };
 };
 
-const openBucket = (app: LedgerApp) =>
+const openBucket = async (app: LedgerApp) =>
   fetch(`${app.v2}/bucket`, {
     method: 'POST',
-    headers: { 'content-type': 'application/json' },
+    headers: { 'content-type': 'application/json', ...(await authHeader({ roles: ['admin'] })) },
     body: JSON.stringify({
       type: 'deposit',
       product: [{ id: `prod-${randomUUID()}` }],
@@ -57,6 +57,7 @@ describe('GET /health with the projector running', () => {
     expect(body.projector).toMatchObject({
       degraded: false,
       degradedReasons: [],
+      parked: { rows: 0, buckets: 0, oldestSeconds: null },
       modelVersion: 1,
       eventsBehind: 0,
       secondsBehind: 0,

@@ -20,7 +20,12 @@ const caughtUp: ProjectionLag = {
 
 describe('the projector health', () => {
   it('is not degraded when both locks are held and nothing is old', () => {
-    expect(assessProjector(caughtUp)).toEqual({ degraded: false, degradedReasons: [], ...caughtUp });
+    expect(assessProjector(caughtUp)).toEqual({
+      degraded: false,
+      degradedReasons: [],
+      ...caughtUp,
+      parked: { rows: 0, buckets: 0, oldestSeconds: null },
+    });
   });
 
   it('is not degraded by lag up to the thresholds', () => {
@@ -49,6 +54,11 @@ describe('the projector health', () => {
       'outbox-stale',
       'read-horizon-stalled',
     ]);
+  });
+
+  it('is degraded while any outbox row is parked, and says how many', () => {
+    const parked = { rows: 2, buckets: 1, oldestSeconds: 12 };
+    expect(assessProjector(caughtUp, parked)).toMatchObject({ degradedReasons: ['outbox-parked'], parked });
   });
 
   it('does not judge the read horizon of a store that cannot report it', () => {

@@ -1,4 +1,5 @@
 import type { ProjectionLag } from '@ledger/operations';
+import type { ParkedSummary } from '@ledger/outbox';
 
 /**
  * When the projector counts as degraded. Lag never makes the API unhealthy: commands still append
@@ -20,13 +21,21 @@ export type DegradedReason =
   | 'projection-behind'
   | 'outbox-stale'
   | 'read-horizon-stalled'
+  | 'outbox-parked'
   | 'lag-unknown';
 
 export type ProjectorHealth =
-  | ({ degraded: boolean; degradedReasons: DegradedReason[] } & ProjectionLag)
+  | ({ degraded: boolean; degradedReasons: DegradedReason[]; parked: ParkedSummary } & ProjectionLag)
   | { degraded: true; degradedReasons: ['lag-unknown']; error: string };
 
-export function assessProjector(lag: ProjectionLag, thresholds = PROJECTOR_THRESHOLDS): ProjectorHealth {
+const NOTHING_PARKED: ParkedSummary = { rows: 0, buckets: 0, oldestSeconds: null };
+
+/** `parked`: rows the broker refused, set aside with their bucket's later rows; any at all needs an operator. */
+export function assessProjector(
+  lag: ProjectionLag,
+  parked: ParkedSummary = NOTHING_PARKED,
+  thresholds = PROJECTOR_THRESHOLDS,
+): ProjectorHealth {
   const reasons: DegradedReason[] = [];
   if (!lag.locks.projection.held) reasons.push('projection-lock-free');
   if (!lag.locks.outboxRelay.held) reasons.push('outbox-relay-lock-free');
@@ -34,7 +43,8 @@ export function assessProjector(lag: ProjectionLag, thresholds = PROJECTOR_THRES
   if (lag.oldestOutboxAgeSeconds > thresholds.oldestOutboxAgeSeconds) reasons.push('outbox-stale');
   if ((lag.oldestWriteTransactionSeconds ?? 0) > thresholds.oldestWriteTransactionSeconds)
     reasons.push('read-horizon-stalled');
-  return { degraded: reasons.length > 0, degradedReasons: reasons, ...lag };
+  if (parked.rows > 0) reasons.push('outbox-parked');
+  return { degraded: reasons.length > 0, degradedReasons: reasons, ...lag, parked };
 }
 
 export function unmeasured(error: unknown): ProjectorHealth {

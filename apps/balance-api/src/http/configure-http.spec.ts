@@ -58,7 +58,7 @@ describe('createValidationPipe', () => {
 });
 
 describe('configureHttp', () => {
-  it('installs the serializer before the parser, then the filter and the pipe', () => {
+  it('installs the serializer, the correlation id and the URL check before the parser, then the filter and the pipe', () => {
     const calls: string[] = [];
     const app = {
       use: (handler: { name: string }) => calls.push(`use ${handler.name}`),
@@ -66,6 +66,13 @@ describe('configureHttp', () => {
       useGlobalPipes: () => calls.push('pipe'),
     };
     configureHttp(app as unknown as INestApplication, { bodyLimit: '64kb' });
-    expect(calls).toEqual(['use losslessJsonResponse', 'use jsonParser', 'filter true', 'pipe']);
+    expect(calls).toEqual([
+      'use losslessJsonResponse',
+      'use correlationId',
+      'use safeRequestText',
+      'use jsonParser',
+      'filter true',
+      'pipe',
+    ]);
   });
 });

@@ -1,6 +1,8 @@
 import { BadRequestException, INestApplication, ValidationError, ValidationPipe } from '@nestjs/common';
 import { flattenValidationErrors, validationErrorBody } from '@ledger/contracts';
+import { correlationId } from './correlation-id';
 import { losslessJsonBodyParser, losslessJsonResponse } from './lossless-json';
+import { safeRequestText } from './request-text';
 import { TmfErrorFilter } from './tmf-error.filter';
 
 /**
@@ -34,6 +36,9 @@ export interface HttpOptions {
 export function configureHttp(app: INestApplication, { bodyLimit }: HttpOptions): void {
   // First, so that even errors raised by the body parser are written by the lossless serializer.
   app.use(losslessJsonResponse());
+  // Next, so that every later refusal (URL, body, route) already carries the correlation id.
+  app.use(correlationId());
+  app.use(safeRequestText());
   app.use(losslessJsonBodyParser({ limit: bodyLimit }));
   app.useGlobalFilters(new TmfErrorFilter());
   app.useGlobalPipes(createValidationPipe());

@@ -1,7 +1,7 @@
 import { HttpException } from '@nestjs/common';
 import express, { NextFunction, Request, RequestHandler, Response } from 'express';
 import { LosslessNumber, parse } from 'lossless-json';
-import { InexactNumber, tmfError } from '@ledger/contracts';
+import { InexactNumber, findUnsafeText, tmfError } from '@ledger/contracts';
 import { toExactJson } from '@ledger/contracts';
 
 /**
@@ -48,7 +48,20 @@ export function parseJsonBody(text: string): Record<string, unknown> {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
     throw badRequest('INVALID_BODY', 'Request body must be a JSON object', 'The request body must be a JSON object');
   }
+  refuseUnsafeText(text, value);
   return value as Record<string, unknown>;
+}
+
+/**
+ * NUL and lone surrogates can only be written as `\u` escapes in valid JSON (raw control
+ * characters are malformed, and decoded UTF-8 holds no surrogates), so a body without `\u` is
+ * not walked at all.
+ */
+function refuseUnsafeText(text: string, value: object): void {
+  if (!text.includes('\\u')) return;
+  const unsafe = findUnsafeText(value);
+  if (unsafe === undefined) return;
+  throw badRequest('INVALID_FIELD', 'Invalid character', `${unsafe.path} contains ${unsafe.problem}`);
 }
 
 function hasBody(req: Request): boolean {

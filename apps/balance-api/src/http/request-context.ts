@@ -1,10 +1,11 @@
-import { BadRequestException, createParamDecorator, ExecutionContext } from '@nestjs/common';
-import { randomUUID } from 'node:crypto';
+import { BadRequestException, createParamDecorator, ExecutionContext, UnauthorizedException } from '@nestjs/common';
 import type { Request } from 'express';
 import type { CommandContext } from '@ledger/application';
 import { tmfError } from '@ledger/contracts';
+import { actorOf } from '../auth/request-actor';
+import { correlationIdOf } from './correlation-id';
 
-/** `Idempotency-Key` (printable, ≤ 200 chars) and the correlation id carried into event metadata. */
+/** `Idempotency-Key` (printable, ≤ 200 chars), the correlation id and the verified caller, carried into event metadata. */
 export const Ctx = createParamDecorator((_: unknown, context: ExecutionContext): CommandContext => {
   const req = context.switchToHttp().getRequest<Request>();
   const key = req.header('idempotency-key');
@@ -13,5 +14,12 @@ export const Ctx = createParamDecorator((_: unknown, context: ExecutionContext):
       tmfError(400, 'INVALID_HEADER', 'Invalid header', 'Idempotency-Key must be 1-200 printable ASCII characters'),
     );
   }
-  return { idempotencyKey: key, correlationId: req.header('x-correlation-id') ?? randomUUID() };
+  const actor = actorOf(req);
+  // Only a route the access guard let through with a verified token has an actor; never act without one.
+  if (actor === undefined) {
+    throw new UnauthorizedException(
+      tmfError(401, 'AUTH.TOKEN_MISSING', 'Unauthorized', 'Authorization: no verified caller'),
+    );
+  }
+  return { idempotencyKey: key, correlationId: correlationIdOf(req), actor };
 });

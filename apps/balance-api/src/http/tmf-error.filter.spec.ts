@@ -30,7 +30,7 @@ describe('mapping errors to TMF responses', () => {
     ['BUCKET.ALREADY_EXISTS', 409],
     ['TOPUP.INVALID_TRANSITION', 409],
     ['BUCKET.AMBIGUOUS', 409],
-    ['COMMAND.IDEMPOTENCY_KEY_REUSED', 409],
+    ['IDEMPOTENCY.KEY_REUSED', 409],
     ['BUCKET.INSUFFICIENT_BALANCE', 422],
     ['BUCKET.EXPIRED', 422],
     ['BUCKET.SUSPENDED', 422],
@@ -91,7 +91,7 @@ describe('mapping errors to TMF responses', () => {
       'a store fault with a dotted code',
       Object.assign(new Error('event id "e-1" is already stored'), { code: 'EVENT_STORE.DUPLICATE_EVENT_ID' }),
     ],
-    ['a Node system error', Object.assign(new Error('connect ECONNREFUSED 10.0.0.5:5432'), { code: 'ECONNREFUSED' })],
+    ['a Node system error', Object.assign(new Error("EACCES: permission denied, open '/x'"), { code: 'EACCES' })],
     ['a Postgres error', Object.assign(new Error('duplicate key value violates "events_pkey"'), { code: '23505' })],
     ['a thrown string', 'oops'],
   ])('hides %s behind a generic 500', (_case, exception) => {
@@ -104,6 +104,32 @@ describe('mapping errors to TMF responses', () => {
         status: '500',
       },
     });
+  });
+});
+
+describe('PostgreSQL gone (a restart, a failover)', () => {
+  it.each<[string, unknown]>([
+    [
+      'the server shutting down (57P01)',
+      Object.assign(new Error('terminating connection due to administrator command'), { code: '57P01' }),
+    ],
+    [
+      'the server starting up (57P03)',
+      Object.assign(new Error('the database system is starting up'), { code: '57P03' }),
+    ],
+    ['a connection exception (08006)', Object.assign(new Error('connection failure'), { code: '08006' })],
+    ['a refused connection', Object.assign(new Error('connect ECONNREFUSED 10.0.0.5:5432'), { code: 'ECONNREFUSED' })],
+    ['a connection ended under a query', new Error('Connection terminated unexpectedly')],
+  ])('answers %s with 503 SERVICE_UNAVAILABLE and Retry-After, hiding the cause', (_case, exception) => {
+    const { status, body, headers } = toTmfErrorResponse(exception);
+    expect([status, body.code, body.status, headers]).toEqual([
+      503,
+      'SERVICE_UNAVAILABLE',
+      '503',
+      { 'Retry-After': '1' },
+    ]);
+    expect(body.message).toMatch(/^The database is unavailable right now; retry shortly/);
+    expect(body.message).not.toMatch(/10\.0\.0\.5|administrator|terminated/);
   });
 });
 

@@ -43,8 +43,11 @@ export class TmfErrorFilter implements ExceptionFilter {
     const req = host.switchToHttp().getRequest<Request>();
     const res = host.switchToHttp().getResponse<Response>();
     const allow = isRouteMiss(exception, req) ? allowedMethods(req) : [];
-    const { status, body } = allow.length > 0 ? methodNotAllowed(req, allow) : toTmfErrorResponse(exception);
-    if (status >= 500) {
+    const { status, body, headers } = allow.length > 0 ? methodNotAllowed(req, allow) : toTmfErrorResponse(exception);
+    if (status === 503) {
+      // Expected under overload, and one line per refused request: no stack.
+      this.logger.warn(`${req.method} ${req.originalUrl} → 503 ${body.message}`);
+    } else if (status >= 500) {
       this.logger.error(
         `${req.method} ${req.originalUrl} → ${status}`,
         exception instanceof Error ? exception.stack : String(exception),
@@ -56,6 +59,7 @@ export class TmfErrorFilter implements ExceptionFilter {
       return;
     }
     if (allow.length > 0) res.setHeader('Allow', allow.join(', '));
+    for (const [name, value] of Object.entries(headers ?? {})) res.setHeader(name, value);
     res.status(status).json(body);
   }
 }

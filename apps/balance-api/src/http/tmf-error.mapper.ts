@@ -1,11 +1,14 @@
 import { HttpException } from '@nestjs/common';
 import { STATUS_CODES } from 'node:http';
 import { isTmfError, TmfError, tmfError } from '@ledger/contracts';
+import { isPoolTimeout } from '@ledger/postgres';
 
 /** What the filter sends: the HTTP status and the TMF error body. */
 export interface TmfErrorResponse {
   status: number;
   body: TmfError;
+  /** Response headers that belong to this answer (`Retry-After` on a 503). */
+  headers?: Record<string, string>;
 }
 
 /**
@@ -26,7 +29,8 @@ const keywords = (...words: string[]): RegExp => new RegExp(`(^|[._])(${words.jo
  */
 export const DOMAIN_STATUS_TABLE: ReadonlyArray<readonly [RegExp, number]> = [
   [/^(AMOUNT|QUANTITY|DATE|PERIOD)\./, 400],
-  [keywords('REFERENCE_REQUIRED', 'INVALID_STATUS', 'INVALID_AUTO_TOPUP'), 400],
+  [keywords('REFERENCE_REQUIRED', 'INVALID_STATUS', 'INVALID_AUTO_TOPUP', 'EXPIRY_NOT_IN_FUTURE', 'SAME_BUCKET'), 400],
+  [keywords('COST_EXCEEDS_AMOUNT'), 400],
   [keywords('NOT_FOUND'), 404],
   [keywords('ALREADY_EXISTS', 'INVALID_TRANSITION', 'AMBIGUOUS', 'IDEMPOTENCY', 'CONFLICT'), 409],
   [keywords('INSUFFICIENT_BALANCE', 'EXPIRED', 'SUSPENDED', 'UNITS_MISMATCH', 'NOT_YET_VALID'), 422],
@@ -81,6 +85,51 @@ function asRecord(value: unknown): Record<string, unknown> {
   return typeof value === 'object' && value !== null ? (value as Record<string, unknown>) : {};
 }
 
+/**
+ * No database connection came free within the pool's timeout: the request was not executed
+ * (pg-pool gave up before sending a statement), so the client may retry it as it is.
+ */
+function databaseBusy(): TmfErrorResponse {
+  const message = 'The database has no free connection right now; nothing was done, retry the request shortly';
+  return {
+    status: 503,
+    body: tmfError(503, 'SERVICE_UNAVAILABLE', 'Service Unavailable', message),
+    headers: { 'Retry-After': '1' },
+  };
+}
+
+/**
+ * PostgreSQL is gone or refusing sessions (a restart, a failover, too many clients), as pg reports
+ * it: SQLSTATE class 08 (connection exception), 57P01-57P03 (shut down by the administrator, a
+ * crash, still starting), 53300 (too many connections), a socket error, or pg's own messages for
+ * a connection that ended under a query.
+ */
+const UNAVAILABLE_SQLSTATE = /^(08[0-9A-Z]{3}|57P0[123]|53300)$/;
+const UNAVAILABLE_SOCKET = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENOTFOUND']);
+const UNAVAILABLE_MESSAGE =
+  /Connection terminated|connection error and is not queryable|Client was closed and is not queryable|terminating connection/i;
+
+export function isDatabaseUnavailable(exception: unknown): boolean {
+  const { code, message } = asRecord(exception);
+  if (typeof code === 'string' && (UNAVAILABLE_SQLSTATE.test(code) || UNAVAILABLE_SOCKET.has(code))) return true;
+  return typeof message === 'string' && UNAVAILABLE_MESSAGE.test(message);
+}
+
+/**
+ * The database went away while serving the request. A command may or may not have been appended
+ * before the connection broke, so the answer says to retry with the same Idempotency-Key, which
+ * returns the first outcome if it was.
+ */
+function databaseUnavailable(): TmfErrorResponse {
+  const message =
+    'The database is unavailable right now; retry shortly (a command with the same Idempotency-Key, since it may have been applied)';
+  return {
+    status: 503,
+    body: tmfError(503, 'SERVICE_UNAVAILABLE', 'Service Unavailable', message),
+    headers: { 'Retry-After': '1' },
+  };
+}
+
 /** Maps anything thrown while serving a request to a status and TMF body. Never leaks an unknown error. */
 export function toTmfErrorResponse(exception: unknown): TmfErrorResponse {
   if (exception instanceof HttpException) return fromHttpException(exception);
@@ -91,6 +140,8 @@ export function toTmfErrorResponse(exception: unknown): TmfErrorResponse {
     .filter((name): name is string => typeof name === 'string' && Object.hasOwn(NAMED_CONFLICTS, name))
     .map((name) => NAMED_CONFLICTS[name])[0];
   if (conflict) return { status: 409, body: tmfError(409, conflict.code, 'Conflict', conflict.message) };
+  if (isPoolTimeout(exception)) return databaseBusy();
+  if (isDatabaseUnavailable(exception)) return databaseUnavailable();
   if (typeof error.code === 'string' && DOMAIN_CODE.test(error.code) && !INFRASTRUCTURE_CODE.test(error.code)) {
     const status = domainStatus(error.code);
     return { status, body: tmfError(status, error.code, humanize(error.code), message) };

@@ -40,6 +40,11 @@ export const BALANCE_ACTIVITY_QUERY: ResourceQuerySpec = {
 
 export const DEFAULT_LIMIT = 100;
 export const MAX_LIMIT = 1000;
+/**
+ * PostgreSQL reads and throws away `offset` rows for every page, so an unbounded offset is a way to
+ * make one request scan a whole table. Past this, clients page by a filter (e.g. a date) instead.
+ */
+export const MAX_OFFSET = 10_000;
 const ALWAYS_KEPT = ['id', 'href'];
 
 function invalid(param: string, problem: string): BadRequestException {
@@ -92,7 +97,7 @@ export function parseTmfQuery(query: Record<string, unknown>, spec: ResourceQuer
   for (const [param, raw] of Object.entries(query)) {
     const value = single(param, raw);
     if (param === 'fields') result.fields = parseFields(value);
-    else if (param === 'offset') result.offset = nonNegativeInt(param, value, Number.MAX_SAFE_INTEGER);
+    else if (param === 'offset') result.offset = nonNegativeInt(param, value, MAX_OFFSET);
     else if (param === 'limit') result.limit = nonNegativeInt(param, value, MAX_LIMIT);
     else result.filters.push(parseFilter(spec, param, value));
   }
@@ -107,9 +112,13 @@ export function projectFields<T extends object>(item: T, fields: readonly string
   return Object.fromEntries(kept) as Partial<T>;
 }
 
-/** TMF paging headers: total matches of the filter, and how many items this page returns. */
-export function setResultHeaders(res: Response, totalCount: number, resultCount: number): void {
+/**
+ * TMF paging headers: total matches of the filter (exact up to LIST_COUNT_CAP; beyond it the cap,
+ * with `X-Total-Count-Capped: true`), and how many items this page returns.
+ */
+export function setResultHeaders(res: Response, totalCount: number, resultCount: number, capped = false): void {
   res.setHeader('X-Total-Count', String(totalCount));
+  if (capped) res.setHeader('X-Total-Count-Capped', 'true');
   res.setHeader('X-Result-Count', String(resultCount));
 }
 
@@ -119,8 +128,11 @@ export const TmfQueryParams = createParamDecorator((spec: ResourceQuerySpec, con
 );
 
 /** Awaits a list page, sets the paging headers and returns the items: the tail of every list handler. */
-export async function sendPage<T>(pending: Promise<{ items: T[]; total: number }>, res: Response): Promise<T[]> {
-  const { items, total } = await pending;
-  setResultHeaders(res, total, items.length);
+export async function sendPage<T>(
+  pending: Promise<{ items: T[]; total: number; totalCapped?: boolean }>,
+  res: Response,
+): Promise<T[]> {
+  const { items, total, totalCapped } = await pending;
+  setResultHeaders(res, total, items.length, totalCapped === true);
   return items;
 }

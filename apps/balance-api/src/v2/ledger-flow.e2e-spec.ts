@@ -1,15 +1,17 @@
 import { randomUUID } from 'node:crypto';
 import { readBucketStates } from '../../../../test/support/bucket-states';
 import { LedgerApp, startLedgerApp } from '../../../../test/support/ledger-app';
+import { authHeader } from '../../../../test/support/test-auth';
 
 jest.setTimeout(60_000);
 
-const post = (url: string, body: unknown, headers: Record<string, string> = {}) =>
+const post = async (url: string, body: unknown, headers: Record<string, string> = {}) =>
   fetch(url, {
     method: 'POST',
-    headers: { 'content-type': 'application/json', ...headers },
+    headers: { 'content-type': 'application/json', ...(await authHeader()), ...headers },
     body: JSON.stringify(body),
   });
+const get = async (url: string) => fetch(url, { headers: await authHeader({ roles: ['auditor'] }) });
 
 describe('a topup through HTTP, end to end', () => {
   let app: LedgerApp;
@@ -38,15 +40,15 @@ describe('a topup through HTTP, end to end', () => {
     expect(topup.status).toBe(201);
     expect(await topup.json()).toMatchObject({ status: 'confirmed', amount: { amount: 5.5, units: 'EUR' } });
 
-    const read = (await (await fetch(`${app.v2}/bucket/${bucket.id}`)).json()) as { amount: unknown };
+    const read = (await (await get(`${app.v2}/bucket/${bucket.id}`)).json()) as { amount: unknown };
     expect(read.amount).toEqual({ amount: 15.75, units: 'EUR' });
 
-    const activity = (await (await fetch(`${app.v2}/balanceActivity?bucketBalance.id=${bucket.id}`)).json()) as {
+    const activity = (await (await get(`${app.v2}/balanceActivity?bucketBalance.id=${bucket.id}`)).json()) as {
       href: string;
       type: string;
     }[];
     expect(activity.map((a) => a.type)).toEqual(['topup', 'topupRequest', 'bucketCreation']);
-    const one = await fetch(activity[0].href);
+    const one = await get(activity[0].href);
     expect(one.status).toBe(200);
     expect(await one.json()).toEqual(activity[0]);
 

@@ -23,12 +23,14 @@ const PATHS: Record<ResourceKind, string> = {
 @Injectable()
 export class V2Presenter {
   readonly base: string;
+  private readonly countCap: number;
 
   constructor(
     private readonly queries: LedgerQueries,
     @Inject(LEDGER_CONFIG) config: LedgerConfig,
   ) {
     this.base = tmf654V2Base(config.publicBaseUrl);
+    this.countCap = config.listCountCap;
   }
 
   href(kind: ResourceKind, id: string): string {
@@ -60,7 +62,8 @@ export class V2Presenter {
   }
 
   async list(kind: ResourceKind, query: TmfQuery): Promise<Page<Partial<Doc>>> {
-    const page = await this.queries.list(kind, query);
-    return { total: page.total, items: page.items.map((d) => projectFields(this.present(kind, d), query.fields)) };
+    const page = await this.queries.list(kind, { ...query, countCap: this.countCap });
+    const items = page.items.map((d) => projectFields(this.present(kind, d), query.fields));
+    return { total: page.total, totalCapped: page.totalCapped, items };
   }
 }

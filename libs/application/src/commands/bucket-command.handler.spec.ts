@@ -25,9 +25,11 @@ import { IdempotencyConflict } from './idempotency';
 const BUCKET = 'b-1';
 const NOW = '2025-03-01T10:00:00Z';
 const eur = (amount: string): Quantity => parseQuantity({ amount, units: 'EUR' });
-const plain: CommandIdentity = { correlationId: 'c-1' };
+const ACTOR = { subject: 'alice', clientId: 'back-office', roles: ['operator'] };
+const plain: CommandIdentity = { correlationId: 'c-1', actor: ACTOR };
 const keyed = (key: string, fingerprint = 'f-1'): CommandIdentity => ({
   correlationId: 'c-1',
+  actor: ACTOR,
   commandId: `adjustment:${key}`,
   fingerprint,
 });
@@ -97,6 +99,15 @@ describe('BucketCommandHandler', () => {
     store = new ObservedStore(memory);
     handler = new BucketCommandHandler(store, { cacheBuckets: 100 });
     other = new BucketCommandHandler(memory, { cacheBuckets: 100 });
+  });
+
+  it("records the caller in every event's metadata, next to the correlation id", async () => {
+    await handler.handle(BUCKET, open('10'), plain);
+    await handler.handle(BUCKET, adjust('a-1', '5'), keyed('k-1'));
+    const read = await memory.readStream(bucketStream(BUCKET));
+    const events = read.found ? read.events : [];
+    expect(events).toHaveLength(2);
+    for (const event of events) expect(event.metadata).toMatchObject({ actor: ACTOR, correlationId: 'c-1' });
   });
 
   describe('when the bucket is remembered', () => {

@@ -1,21 +1,23 @@
-import type { Position } from '@ledger/event-store';
+import type { Actor } from '@ledger/auth';
+import type { EventActor, Position } from '@ledger/event-store';
 
 /** What an entry point (HTTP, CLI, scheduler) knows about who asks and how to recognise a retry. */
 export interface CommandContext {
-  /** The caller's Idempotency-Key; scoped per operation before it becomes a command id. */
+  /** The caller's Idempotency-Key; scoped per client and operation before it becomes a command id. */
   idempotencyKey?: string;
   correlationId: string;
-  actor?: string;
+  /** The authenticated caller: recorded in every event the command appends. */
+  actor: Actor;
 }
 
 /** A command's identity as the store records it with the command's events. */
 export interface CommandIdentity {
-  /** Scoped Idempotency-Key (`operation:key`), recorded atomically with the events. */
+  /** Scoped Idempotency-Key (`client:operation:key`), recorded atomically with the events. */
   commandId?: string;
   /** Hash of the request that the key was first used with. */
   fingerprint?: string;
   correlationId: string;
-  actor?: string;
+  actor: EventActor;
 }
 
 /** One event a command produced: what the decision said, before or after it was recorded. */

@@ -9,7 +9,7 @@ import { type CreatedKind, createdId, createdResource } from './command-answer';
 import type { CommandContext, CommandOutcome } from './command-context';
 import type { AdjustBalanceInput, OpenBucketInput, TopupBalanceInput, TopupStatusInput } from './command-inputs';
 import { adjustBalanceCommand, openBucketCommand, topupBalanceCommand } from './command-mappers';
-import { targetBucket } from './bucket-targeting';
+import { keyedBucketId, targetBucket } from './bucket-targeting';
 import { fingerprint } from './idempotency';
 
 /** Waits until the serving read model shows a position (bounded); true if it got there in time. */
@@ -35,8 +35,9 @@ export class LedgerCommands {
   constructor(private readonly options: LedgerCommandsOptions) {}
 
   async openBucket(input: OpenBucketInput, ctx: CommandContext): Promise<Doc> {
-    const bucketId = this.options.ids.newId();
-    const command = openBucketCommand(input, bucketId, this.metadata('bucket', ctx));
+    const metadata = this.metadata('bucket', ctx);
+    const bucketId = metadata.commandId ? keyedBucketId(metadata.commandId) : this.options.ids.newId();
+    const command = openBucketCommand(input, bucketId, metadata);
     const outcome = await this.run(bucketId, 'bucket', command, input, ctx);
     return this.answer('bucket', outcome, createdId(outcome, 'bucketId') ?? bucketId);
   }
@@ -76,8 +77,14 @@ export class LedgerCommands {
     return this.options.queries.find('topup', topupId);
   }
 
+  /**
+   * Keys are scoped per client: two clients that pick the same Idempotency-Key each get their own
+   * effect, and one never receives the other's outcome. The client id is percent-encoded so that a
+   * colon in it cannot make one client's scope look like another's.
+   */
   private metadata(operation: string, ctx: CommandContext): CommandMetadata {
-    const commandId = ctx.idempotencyKey && `${operation}:${ctx.idempotencyKey}`;
+    const client = encodeURIComponent(ctx.actor.clientId);
+    const commandId = ctx.idempotencyKey && `${client}:${operation}:${ctx.idempotencyKey}`;
     return { now: this.options.clock.now().toISOString(), correlationId: ctx.correlationId, commandId };
   }
 
@@ -92,7 +99,7 @@ export class LedgerCommands {
       commandId: command.metadata.commandId,
       fingerprint: ctx.idempotencyKey ? fingerprint(operation, body) : undefined,
       correlationId: ctx.correlationId,
-      actor: ctx.actor,
+      actor: { subject: ctx.actor.subject, clientId: ctx.actor.clientId, roles: [...ctx.actor.roles] },
     });
   }
 

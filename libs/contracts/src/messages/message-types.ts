@@ -46,7 +46,14 @@ export type LedgerEventType =
   | 'TopupCancelled'
   | 'BalanceAdjusted'
   | 'BucketStatusChanged'
-  | 'BucketDeleted';
+  | 'BucketDeleted'
+  | 'BalanceReserved'
+  | 'ReservationExtended'
+  | 'BalanceUnreserved'
+  | 'BalanceDeducted'
+  | 'BalanceTransferredOut'
+  | 'BalanceTransferredIn'
+  | 'TransferRefunded';
 
 /** The balance activity row an event produced; signed amounts (a debit or a reversal is negative). */
 export type BalanceActivity<Amount = number> = {
@@ -59,7 +66,15 @@ export type BalanceActivity<Amount = number> = {
     | 'topupCancellation'
     | 'adjustment'
     | 'statusChange'
-    | 'bucketDeletion';
+    | 'bucketDeletion'
+    | 'reservation'
+    | 'reservationExtension'
+    | 'unreservation'
+    | 'reservationExpiry'
+    | 'deduction'
+    | 'transferOut'
+    | 'transferIn'
+    | 'transferRefund';
   bucketBalance: { id: string };
   action?: { id: string };
   product?: IdentifiedRef;
@@ -71,6 +86,15 @@ export type BalanceActivity<Amount = number> = {
   status?: BucketStatus;
   previousStatus?: BucketStatus;
   reason?: string;
+  /** The bucket's reservedAmount around a reservation or deduction. */
+  reservedBefore?: Quantity<Amount>;
+  reservedAfter?: Quantity<Amount>;
+  expiresAt?: string;
+  previousExpiresAt?: string;
+  /** The reservation a deduction captured from. */
+  reservation?: { id: string };
+  /** The requestor the request named, else the authenticated caller (id = subject, name = client id). */
+  requestor?: IdentifiedRef;
 };
 
 /** ledger.balance-event.v1: one stored event and the balance activity it produced. */

@@ -10,6 +10,7 @@ import { BucketOrProductField, BucketRefDto, PartyAccountRefDto, ProductRefDto, 
 export class CreateBalanceAdjustmentDto extends TmfEntityDto {
   @StringField({
     required: true,
+    kind: 'code',
     description: 'Adjustment type; selects the bucket under the product',
     example: 'national-voice',
   })
@@ -17,6 +18,7 @@ export class CreateBalanceAdjustmentDto extends TmfEntityDto {
 
   @StringField({
     required: true,
+    kind: 'text',
     description: 'Why the balance is adjusted (kept for audit)',
     example: 'Compensation for network outage #4711',
   })
@@ -34,7 +36,7 @@ export class CreateBalanceAdjustmentDto extends TmfEntityDto {
   @BucketOrProductField()
   bucket?: BucketRefDto;
 
-  @StringField({ example: 'Goodwill credit' })
+  @StringField({ kind: 'text', example: 'Goodwill credit' })
   description?: string;
 
   @NestedField(() => RelatedPartyDto, {

@@ -29,6 +29,7 @@ import {
 export class CreateBalanceTopupDto extends TmfEntityDto {
   @StringField({
     required: true,
+    kind: 'code',
     description: 'Topup type; selects the bucket under the product',
     example: 'national-voice',
   })
@@ -49,7 +50,7 @@ export class CreateBalanceTopupDto extends TmfEntityDto {
   @BucketOrProductField()
   bucket?: BucketRefDto;
 
-  @StringField({ example: 'Monthly recharge at the shop' })
+  @StringField({ kind: 'text', example: 'Monthly recharge at the shop' })
   description?: string;
 
   @StringField({
@@ -116,6 +117,6 @@ export class BalanceTopupStatusDto {
   @StringField({ required: true, enum: TOPUP_STATUSES, description: 'New status of the topup', example: 'cancelled' })
   status!: TopupStatus;
 
-  @StringField({ description: 'Why the status changes', example: 'Payment was charged back' })
+  @StringField({ kind: 'text', description: 'Why the status changes', example: 'Payment was charged back' })
   reason?: string;
 }

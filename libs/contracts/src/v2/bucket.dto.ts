@@ -11,11 +11,12 @@ export class CreateBucketDto extends TmfEntityDto {
   @StringField({ example: 'Main balance' })
   name?: string;
 
-  @StringField({ example: 'Monetary balance of the prepaid line' })
+  @StringField({ kind: 'text', example: 'Monetary balance of the prepaid line' })
   description?: string;
 
   @StringField({
     required: true,
+    kind: 'code',
     description: 'Bucket type (promotion, deposit, bonus, data, voice, …)',
     example: 'deposit',
   })

@@ -15,7 +15,7 @@ export type RecurringPeriod = (typeof RECURRING_PERIODS)[number];
 
 /** TMF polymorphism meta fields: accepted on every entity and reference so TMF clients that send them are not rejected. */
 export abstract class TmfEntityDto {
-  @StringField({ description: 'Immediate base class type of this entity', example: 'BucketBalance' })
+  @StringField({ kind: 'code', description: 'Immediate base class type of this entity', example: 'BucketBalance' })
   '@baseType'?: string;
 
   @StringField({
@@ -24,7 +24,11 @@ export abstract class TmfEntityDto {
   })
   '@schemaLocation'?: string;
 
-  @StringField({ description: 'Class name of this entity, when it is a subclass', example: 'BucketBalance' })
+  @StringField({
+    kind: 'code',
+    description: 'Class name of this entity, when it is a subclass',
+    example: 'BucketBalance',
+  })
   '@type'?: string;
 }
 
@@ -47,6 +51,7 @@ export class TimePeriodDto {
 abstract class QuantityUnitsDto {
   @StringField({
     required: true,
+    kind: 'code',
     description: 'Unit of the amount: ISO 4217 currency or a service unit',
     example: 'EUR',
   })

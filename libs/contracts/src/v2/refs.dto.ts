@@ -24,7 +24,7 @@ export abstract class EntityRefDto extends TmfEntityDto {
   })
   href?: string;
 
-  @StringField({ description: 'Class name of the referred entity', example: 'Product' })
+  @StringField({ kind: 'code', description: 'Class name of the referred entity', example: 'Product' })
   '@referredType'?: string;
 }
 
@@ -44,7 +44,7 @@ export class RelatedPartyDto extends EntityRefDto {
   @StringField({ example: 'Jane Doe' })
   name?: string;
 
-  @StringField({ description: 'Role of the party in this context', example: 'customer' })
+  @StringField({ kind: 'code', description: 'Role of the party in this context', example: 'customer' })
   role?: string;
 }
 
@@ -57,7 +57,7 @@ export class PaymentMethodRefDto extends EntityRefDto {
   @StringField({ example: 'Visa ending 4242' })
   name?: string;
 
-  @StringField({ description: 'Kind of payment method', example: 'bankCard' })
+  @StringField({ kind: 'code', description: 'Kind of payment method', example: 'bankCard' })
   type?: string;
 
   /** R17 types this as a RelatedPartyRef, an evident generator slip; a flat string map is what "parameters" means. */
@@ -73,7 +73,7 @@ export class RealizingResourceRefDto extends EntityRefDto {
   value?: string;
 
   /** R17 spells the resource type `@Type`; kept so R17 clients pass, next to the `@type` meta field. */
-  @StringField({ description: 'Type of resource (R17 spelling)', example: 'MSISDN' })
+  @StringField({ kind: 'code', description: 'Type of resource (R17 spelling)', example: 'MSISDN' })
   '@Type'?: string;
 }
 

@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 import { plainToInstance } from 'class-transformer';
 import { validate } from 'class-validator';
+import { DOCUMENT_LIMITS } from '../validation/document-limits';
 import { FieldError, flattenValidationErrors } from '../validation/validation-errors';
 import { InexactNumber } from '../validation/exact-amount.validator';
 import { CreateBalanceAdjustmentDto } from './balance-adjustment.dto';
@@ -208,5 +209,115 @@ describe('request DTOs', () => {
     const found = await problems(dto, body);
     expect(found).toContainEqual(expect.objectContaining({ path, code }));
     expect(found.find((problem) => problem.path === path)?.message.startsWith(path)).toBe(true);
+  });
+});
+
+describe('document limits', () => {
+  const { arrayItems, codeLength, nameLength, textLength, mapKeys, mapValueLength } = DOCUMENT_LIMITS;
+  const refs = (n: number) => Array.from({ length: n }, (_, i) => ({ id: `r-${i}` }));
+  const details = (n: number, valueLength = 1) =>
+    Object.fromEntries(Array.from({ length: n }, (_, i) => [`k${i}`, 'v'.repeat(valueLength)]));
+
+  it.each<[string, Dto, object]>([
+    [
+      'a bucket with every array at its limit',
+      CreateBucketDto,
+      { ...bucket, product: refs(arrayItems), relatedParty: refs(arrayItems), realizingResource: refs(arrayItems) },
+    ],
+    [
+      'names, codes and text at their limits',
+      CreateBucketDto,
+      {
+        ...bucket,
+        type: 't'.repeat(codeLength),
+        name: 'n'.repeat(nameLength),
+        description: 'd'.repeat(textLength),
+        product: [
+          { id: 'i'.repeat(nameLength), href: 'h'.repeat(nameLength), '@referredType': 'p'.repeat(codeLength) },
+        ],
+      },
+    ],
+    [
+      'a name of 256 emoji (code points, not UTF-16 units)',
+      CreateBucketDto,
+      { ...bucket, name: '😀'.repeat(nameLength) },
+    ],
+    [
+      'payment details at their limits',
+      CreateBalanceTopupDto,
+      { ...topup, paymentMethod: { id: 'pm', details: details(mapKeys, mapValueLength) } },
+    ],
+  ])('accepts %s', async (_case, dto, body) => {
+    expect(await problems(dto, body)).toEqual([]);
+  });
+
+  it.each<[string, Dto, object, string, string]>([
+    ['21 products', CreateBucketDto, { ...bucket, product: refs(21) }, 'product', 'at most 20 items'],
+    ['21 related parties', CreateBalanceTopupDto, { ...topup, relatedParty: refs(21) }, 'relatedParty', 'at most 20'],
+    ['21 realizing resources', CreateBucketDto, { ...bucket, realizingResource: refs(21) }, 'realizingResource', '20'],
+    ['a 257-character id', CreateBalanceTopupDto, { ...topup, bucket: { id: 'b'.repeat(257) } }, 'bucket.id', '256'],
+    [
+      'a 257-character product name',
+      CreateBucketDto,
+      { ...bucket, product: [{ id: 'p', name: 'n'.repeat(257) }] },
+      'product[0].name',
+      'at most 256 characters',
+    ],
+    ['a 65-character type', CreateBalanceAdjustmentDto, { ...adjustment, type: 't'.repeat(65) }, 'type', '64'],
+    [
+      'a 65-character unit',
+      CreateBucketDto,
+      { ...bucket, amount: { amount: 1, units: 'u'.repeat(65) } },
+      'amount.units',
+      '64',
+    ],
+    [
+      'a 1025-character reason',
+      CreateBalanceAdjustmentDto,
+      { ...adjustment, reason: 'r'.repeat(1025) },
+      'reason',
+      '1024',
+    ],
+    [
+      'a description of 1026 code points that class-validator MaxLength would count as 513 characters',
+      CreateBucketDto,
+      { ...bucket, description: 'a\ufe0f'.repeat(513) },
+      'description',
+      '1024',
+    ],
+    [
+      'a 1025-character status reason',
+      BalanceTopupStatusDto,
+      { status: 'cancelled', reason: 'r'.repeat(1025) },
+      'reason',
+      '1024',
+    ],
+    [
+      '21 payment details',
+      CreateBalanceTopupDto,
+      { ...topup, paymentMethod: { id: 'pm', details: details(21) } },
+      'paymentMethod.details',
+      'at most 20 keys',
+    ],
+    [
+      'a 257-character payment detail',
+      CreateBalanceTopupDto,
+      { ...topup, paymentMethod: { id: 'pm', details: details(1, 257) } },
+      'paymentMethod.details',
+      'values of at most 256 characters (k0 is longer)',
+    ],
+    [
+      'a 65-character payment detail key',
+      CreateBalanceTopupDto,
+      { ...topup, paymentMethod: { id: 'pm', details: { ['k'.repeat(65)]: 'v' } } },
+      'paymentMethod.details',
+      'keys of at most 64 characters',
+    ],
+  ])('rejects %s as INVALID_FIELD naming the field', async (_case, dto, body, path, says) => {
+    const found = (await problems(dto, body)).find((problem) => problem.path === path);
+    expect(found).toMatchObject({ code: 'INVALID_FIELD' });
+    expect(found?.message).toMatch(
+      new RegExp(`^${path.replace(/[[\].]/g, '\\$&')} .*${says.replace(/[()]/g, '\\$&')}`),
+    );
   });
 });

@@ -261,7 +261,7 @@ export function describeEventStoreContract(
           id: randomUUID(),
           type: 'BalanceToppedUp',
           data,
-          metadata: { correlationId: 'corr-1', actor: 'ops' },
+          metadata: { correlationId: 'corr-1', actor: { subject: 'ops', clientId: 'console', roles: ['operator'] } },
         };
         await store.append(s, [given, { type: 'NoId', data: {} }], 'no_stream', { commandId: `cmd-${s}` });
         const read = await store.readStream(s);
@@ -270,7 +270,7 @@ export function describeEventStoreContract(
         expect(first).toMatchObject({ id: given.id, type: 'BalanceToppedUp', data, stream: s, revision: 0n });
         expect(first.metadata).toMatchObject({
           correlationId: 'corr-1',
-          actor: 'ops',
+          actor: { subject: 'ops', clientId: 'console', roles: ['operator'] },
           commandId: `cmd-${s}`,
           schemaVersion: 1,
         });

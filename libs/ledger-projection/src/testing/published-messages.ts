@@ -67,3 +67,23 @@ export function publishingBucket(bucketId: string) {
 
 export const command = <T extends BucketCommand['type']>(type: T, data: Extract<BucketCommand, { type: T }>['data']) =>
   ({ type, data, metadata: { now: NOW } }) as Extract<BucketCommand, { type: T }>;
+
+/**
+ * Every charging event type on one bucket that holds at least 20 EUR: a reservation extended,
+ * captured in part and released; one left to expire; a transfer out refunded, and one in.
+ */
+export function CHARGING(bucketId: string): BucketCommand[] {
+  const expiresAt = '2025-03-01T11:00:00Z';
+  return [
+    command('ReserveBalance', { bucketId, reservationId: 'r-1', amount: qty('20'), expiresAt }),
+    command('ExtendReservation', { bucketId, reservationId: 'r-1', expiresAt: '2025-03-01T12:00:00Z' }),
+    command('DeductBalance', { bucketId, deductionId: 'd-1', amount: qty('5'), reservationId: 'r-1' }),
+    command('UnreserveBalance', { bucketId, reservationId: 'r-1', reason: 'session ended' }),
+    command('DeductBalance', { bucketId, deductionId: 'd-2', amount: qty('1') }),
+    command('ReserveBalance', { bucketId, reservationId: 'r-2', amount: qty('1'), expiresAt }),
+    { type: 'ExpireReservation', data: { bucketId, reservationId: 'r-2' }, metadata: { now: '2025-03-01T11:00:01Z' } },
+    command('TransferOut', { bucketId, transferId: 'x-1', amount: qty('10') }),
+    command('RefundTransfer', { bucketId, transferId: 'x-1' }),
+    command('TransferIn', { bucketId, transferId: 'x-2', amount: qty('5') }),
+  ];
+}

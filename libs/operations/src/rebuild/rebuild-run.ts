@@ -11,9 +11,8 @@ import { formatCount } from './rebuild-progress';
  */
 export async function rebuildReadModel(options: RebuildOptions): Promise<RebuildResult> {
   const lock = new AdvisoryLock(options.databaseUrl, `rebuild:${options.projection.name}`);
-  let attempts = 0;
-  // One attempt only: acquire() asks whether to stop before each try, and the second ask says yes.
-  if (!(await lock.acquire(() => attempts++ > 0, 0))) throw new RebuildInProgressError(options.projection.name);
+  // One attempt only: a rebuild already running is refused, not waited for.
+  if (!(await lock.tryAcquire())) throw new RebuildInProgressError(options.projection.name);
   try {
     return await new RebuildRun(options).run();
   } finally {
