@@ -1,3 +1,5 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { type Finding, formatFinding, loadAnchorPublicKey, verifyChain } from '@ledger/audit';
 import { loadConfig } from '@ledger/config';
 import { bucketStream } from '@ledger/domain';
@@ -20,11 +22,11 @@ export async function auditVerifyChainCommand(args: string[], io: CliIo): Promis
   if (source !== 'db' && source !== 'kafka')
     throw new UsageError(`--anchors-from must be db or kafka, got "${source}"`);
   const config = loadConfig(io.env);
-  const keyFile = options.get('public-key') ?? config.audit.anchorPublicKeyFile;
+  const keyFile = options.get('public-key') ?? config.audit.anchorPublicKeyFile ?? localPublicKey(io.env);
   const withAnchors = !options.has('no-anchors');
   if (withAnchors && keyFile === undefined) {
     throw new UsageError(
-      'verify-chain checks anchors with their public key: set AUDIT_ANCHOR_PUBLIC_KEY_FILE or pass --public-key (or --no-anchors)',
+      'verify-chain checks anchors with their public key: set AUDIT_ANCHOR_PUBLIC_KEY_FILE or pass --public-key (or --no-anchors); npm start keeps a local one in .run/audit/',
     );
   }
   const publicKey = withAnchors ? publicKeyFrom(keyFile!) : undefined;
@@ -76,4 +78,10 @@ function publicKeyFrom(file: string) {
       `the public key ${file} cannot be used: ${error instanceof Error ? error.message : String(error)}`,
     );
   }
+}
+
+/** The key `npm start` generated on this machine, used when nothing else names one. */
+function localPublicKey(env: CliIo['env']): string | undefined {
+  const file = join(env.LEDGER_RUN_DIR ?? join(process.cwd(), '.run'), 'audit', 'anchor-key.pub.pem');
+  return existsSync(file) ? file : undefined;
 }
