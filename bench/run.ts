@@ -19,8 +19,17 @@ import { eventStoreAppend } from './scenarios/s3-event-store-append';
 import { projectionCatchUp } from './scenarios/s4-projection';
 import { kafkaRelay } from './scenarios/s5-kafka-relay';
 import { kafkaLatency } from './scenarios/s6-kafka-latency';
+import { charging } from './scenarios/s8-charging';
 
-const SCENARIOS: Scenario[] = [httpCommands, hotBucket, eventStoreAppend, projectionCatchUp, kafkaRelay, kafkaLatency];
+const SCENARIOS: Scenario[] = [
+  httpCommands,
+  hotBucket,
+  eventStoreAppend,
+  projectionCatchUp,
+  kafkaRelay,
+  kafkaLatency,
+  charging,
+];
 
 function parseArgs(argv: string[]) {
   const quick = argv.includes('--quick');

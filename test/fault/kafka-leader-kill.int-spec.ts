@@ -187,14 +187,27 @@ describe('the leader of the ledger topics SIGKILLed in a 3-broker cluster while 
       60_000,
       200,
     );
-    const { resources } = await admin.describeConfigs({
-      includeSynonyms: false,
-      resources: topicNames.map((name) => ({
-        type: ConfigResourceTypes.TOPIC,
-        name,
-        configNames: ['min.insync.replicas'],
-      })),
-    });
+    // A new topic's metadata reaches the three brokers one after the other: one that has not heard
+    // of it yet answers "does not host this topic-partition", so ask until every broker knows it.
+    const { resources } = await waitFor(
+      'every broker to know the new topics',
+      () =>
+        admin!
+          .describeConfigs({
+            includeSynonyms: false,
+            resources: topicNames.map((name) => ({
+              type: ConfigResourceTypes.TOPIC,
+              name,
+              configNames: ['min.insync.replicas'],
+            })),
+          })
+          .catch((error: unknown) => {
+            if ((error as { type?: string }).type === 'UNKNOWN_TOPIC_OR_PARTITION') return undefined;
+            throw error;
+          }),
+      30_000,
+      200,
+    );
     for (const p of await partitions(admin, topicNames)) {
       const entry = (durability[p.topic] ??= {
         replicas: [],

@@ -22,7 +22,8 @@ export interface ProjectorBuild {
   remove(): void;
 }
 
-const SOURCE_ROOTS = ['apps/projector/src', 'libs', 'test/fault/planted'];
+// balance-api too: the transfer crash test kills API processes that drive transfers inline.
+const SOURCE_ROOTS = ['apps/projector/src', 'apps/balance-api/src', 'libs', 'test/fault/planted'];
 const SKIPPED = /\.(spec|int-spec|e2e-spec)\.ts$|\.d\.ts$/;
 
 function sources(dir: string): string[] {

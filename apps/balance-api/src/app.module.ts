@@ -8,6 +8,8 @@ import { HealthModule } from './health/health.module';
 import { LedgerApplicationModule } from './ledger-application.module';
 import { BalanceActionController } from './v2/balance-action.controller';
 import { BucketController } from './v2/bucket.controller';
+import { TransferController } from './v2/transfer.controller';
+import { ChargingController } from './v2/charging.controller';
 import { V2Presenter } from './v2/v2-presenter';
 
 @Module({})
@@ -24,7 +26,7 @@ export class AppModule {
         AuditModule,
         HealthModule,
       ],
-      controllers: [BucketController, BalanceActionController],
+      controllers: [BucketController, BalanceActionController, TransferController, ChargingController],
       providers: [V2Presenter],
     };
   }

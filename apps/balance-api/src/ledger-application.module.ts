@@ -1,6 +1,7 @@
 import { Inject, Module, OnModuleDestroy, Provider } from '@nestjs/common';
 import {
   BucketCommandHandler,
+  ChargingCommands,
   CLOCK,
   type Clock,
   ID_GENERATOR,
@@ -9,6 +10,8 @@ import {
   LedgerQueries,
   randomIds,
   systemClock,
+  TransferCommandHandler,
+  TransferProcess,
 } from '@ledger/application';
 import { LEDGER_CONFIG, LedgerConfig } from '@ledger/config';
 import { EVENT_STORE, EventStore } from '@ledger/event-store';
@@ -58,9 +61,50 @@ const providers: Provider[] = [
         ids,
       }),
   },
+  {
+    provide: ChargingCommands,
+    inject: [BucketCommandHandler, EVENT_STORE, ProjectionWaiter, LEDGER_CONFIG, CLOCK, ID_GENERATOR],
+    useFactory: (
+      handler: BucketCommandHandler,
+      store: EventStore,
+      readYourWrites: ProjectionWaiter,
+      config: LedgerConfig,
+      clock: Clock,
+      ids: IdGenerator,
+    ) =>
+      new ChargingCommands({
+        handler,
+        store,
+        readYourWrites,
+        readYourWritesTimeoutMs: config.readYourWritesTimeoutMs,
+        clock,
+        ids,
+        reservationDefaultTtlSeconds: config.reservationDefaultTtlSeconds,
+      }),
+  },
+  {
+    provide: TransferProcess,
+    inject: [EVENT_STORE, BucketCommandHandler, ProjectionWaiter, LEDGER_CONFIG, CLOCK, ID_GENERATOR],
+    useFactory: (
+      store: EventStore,
+      buckets: BucketCommandHandler,
+      readYourWrites: ProjectionWaiter,
+      config: LedgerConfig,
+      clock: Clock,
+      ids: IdGenerator,
+    ) =>
+      new TransferProcess({
+        transfers: new TransferCommandHandler(store),
+        buckets,
+        clock,
+        ids,
+        readYourWrites,
+        readYourWritesTimeoutMs: config.readYourWritesTimeoutMs,
+      }),
+  },
 ];
 
-@Module({ providers, exports: [LedgerCommands, LedgerQueries] })
+@Module({ providers, exports: [LedgerCommands, LedgerQueries, TransferProcess, ChargingCommands] })
 export class LedgerApplicationModule implements OnModuleDestroy {
   constructor(@Inject(ProjectionWaiter) private readonly waiter: ProjectionWaiter) {}
 

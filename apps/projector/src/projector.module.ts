@@ -6,6 +6,9 @@ import { PostgresModule } from '@ledger/postgres';
 import { AnchorService } from './anchor/anchor.service';
 import { ProjectorHealthController } from './projector-health.controller';
 import { ProjectorService } from './projector.service';
+import { TransferResumerService } from './transfers/transfer-resumer.service';
+import { CLOCK, systemClock } from '@ledger/application';
+import { ReservationExpiryService } from './reservation-expiry/reservation-expiry.service';
 
 @Module({})
 export class ProjectorModule {
@@ -20,7 +23,13 @@ export class ProjectorModule {
         TerminusModule.forRoot({ logger: false }),
       ],
       controllers: [ProjectorHealthController],
-      providers: [ProjectorService, AnchorService],
+      providers: [
+        ProjectorService,
+        AnchorService,
+        TransferResumerService,
+        { provide: CLOCK, useValue: systemClock },
+        ReservationExpiryService,
+      ],
     };
   }
 }

@@ -28,3 +28,24 @@ export { LedgerCommands, type LedgerCommandsOptions, type ReadYourWrites } from 
 export { KeyedQueue } from './commands/keyed-queue';
 export { type RequestJson, requestJson } from './commands/request-json';
 export { LedgerQueries } from './queries/ledger-queries';
+export { TransferCommandHandler, type TransferOutcome } from './transfers/transfer-command.handler';
+export type { PendingTransfers, RequestTransferInput } from './transfers/transfer-inputs';
+export { TransferProcess, type TransferProcessOptions } from './transfers/transfer.process';
+export type {
+  DeductBalanceInput,
+  ExtendReservationInput,
+  ReserveBalanceInput,
+  UnreserveBalanceInput,
+} from './charging/charging-inputs';
+export {
+  deductBalanceCommand,
+  extendReservationCommand,
+  reserveBalanceCommand,
+  unreserveBalanceCommand,
+} from './charging/charging-mappers';
+export {
+  ChargingCommands,
+  type ChargingCommandsOptions,
+  expireReservation,
+  reservationExpiryCommandId,
+} from './charging/charging-commands';

@@ -45,6 +45,13 @@ describe('loadConfig', () => {
     });
   });
 
+  it('holds a reservation 900 s by default and scans for expired ones every second', () => {
+    expect(loadConfig({})).toMatchObject({ reservationDefaultTtlSeconds: 900, reservationExpiryScanMs: 1000 });
+    const set = loadConfig({ RESERVATION_DEFAULT_TTL_SECONDS: '60', RESERVATION_EXPIRY_SCAN_MS: '250' });
+    expect(set).toMatchObject({ reservationDefaultTtlSeconds: 60, reservationExpiryScanMs: 250 });
+    expect(() => loadConfig({ RESERVATION_DEFAULT_TTL_SECONDS: '0' })).toThrow(ConfigError);
+  });
+
   it('leaves the replication factor and min ISR to the cluster when unset', () => {
     const { topics } = loadConfig({});
     expect(topics.replicationFactor).toBeUndefined();

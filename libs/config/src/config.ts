@@ -45,6 +45,10 @@ export interface LedgerConfig {
   kafkaSecurity: KafkaSecurity;
   /** Buckets whose folded state the command handler keeps between commands (0: read every stream). */
   commandCacheBuckets: number;
+  /** A reserve without an expiry holds for this long (docs/charging.md). */
+  reservationDefaultTtlSeconds: number;
+  /** How often the projector's expiry scheduler looks for held reservations past their expiry. */
+  reservationExpiryScanMs: number;
   /** Outbox relay: bytes per Kafka request (below the broker's message.max.bytes), rejections before a row is parked. */
   relay: { maxBatchBytes: number; parkAfterAttempts: number };
   /** HTTP port of the projector's /health/live and /health/ready. */
@@ -198,6 +202,8 @@ export function loadConfig(environment: Env = process.env, readFile: ReadTextFil
     listCountCap: int(env, 'LIST_COUNT_CAP', 10_000, 1, 10_000_000),
     kafkaSecurity: kafkaSecurity(env, readFile),
     commandCacheBuckets: int(env, 'COMMAND_CACHE_BUCKETS', 20_000, 0, 10_000_000),
+    reservationDefaultTtlSeconds: int(env, 'RESERVATION_DEFAULT_TTL_SECONDS', 900, 1, 366 * 24 * 3600),
+    reservationExpiryScanMs: int(env, 'RESERVATION_EXPIRY_SCAN_MS', 1000, 10, 3_600_000),
     relay: {
       // Half the broker's default message.max.bytes (1 MB): room for the record batch's own overhead.
       maxBatchBytes: byteSize(env, 'RELAY_MAX_BATCH_BYTES', '512kb'),

@@ -56,6 +56,19 @@ export { CreateBucketDto } from './v2/bucket.dto';
 export { BalanceTopupStatusDto, CreateBalanceTopupDto } from './v2/balance-topup.dto';
 export { CreateBalanceAdjustmentDto } from './v2/balance-adjustment.dto';
 export {
+  BalanceDeductDto,
+  BalanceReserveRefDto,
+  BalanceUnreserveDto,
+  CreateBalanceReserveDto,
+  ExtendBalanceReserveDto,
+} from './v2/balance-charging.dto';
+export {
+  BalanceTransferStatusDto,
+  COST_OWNERS,
+  CreateBalanceTransferDto,
+  TRANSFER_STATUSES,
+} from './v2/balance-transfer.dto';
+export {
   MESSAGE_SCHEMAS,
   MESSAGE_SCHEMA_DIR,
   type MessageSchemaError,

@@ -41,6 +41,7 @@ export type {
   ChangeBucketStatus,
   CommandMetadata,
   ConfirmTopup,
+  DeclineTransfer,
   DeductBalance,
   DeductBalanceData,
   DeleteBucket,
@@ -73,6 +74,7 @@ export type {
   BucketStatusData,
   TopupCancelledData,
   TopupRequestedData,
+  TransferDeclinedData,
 } from './bucket/bucket.event-data';
 export {
   BUCKET_EVENT_SCHEMA_VERSION,
@@ -93,6 +95,7 @@ export {
   type BucketStatusChanged,
   type ReservationExtended,
   type TopupCancelled,
+  type TransferDeclined,
   type TransferRefunded,
   type TopupRequested,
   bucketEvent,

@@ -97,4 +97,14 @@ describe('ensureTopics against the real broker', () => {
     expect(existing).not.toContain(s.bucketState);
     expect(existing).not.toContain(s.balanceEvents);
   });
+
+  it('keeps publishing possible with a broker down: existing topics pass a replication factor the cluster cannot hold now', async () => {
+    const s = settings();
+    await ensureTopics(kafka, s, { warn: () => undefined });
+    // The same topics, now asked for with 3 copies on this one broker: as after a broker of three died.
+    await expect(ensureTopics(kafka, { ...s, replicationFactor: 3 })).resolves.toEqual([]);
+    const partial = { ...s, balanceEvents: `${s.balanceEvents}.missing`, replicationFactor: 3 };
+    created.push(partial.balanceEvents);
+    await expect(ensureTopics(kafka, partial)).rejects.toThrow(TopicDurabilityError);
+  });
 });

@@ -3,6 +3,7 @@ import { Admin, ConfigResourceTypes, Kafka } from 'kafkajs';
 import {
   type DurabilitySettings,
   ExistingTopic,
+  TopicDurabilityError,
   WantedTopic,
   decideDurability,
   topicMismatches,
@@ -42,10 +43,19 @@ export async function ensureTopics(
   await admin.connect();
   try {
     const { brokers } = await admin.describeCluster();
-    const durability = decideDurability(settings, brokers.length);
+    const existing = new Set(await admin.listTopics());
+    let durability: ReturnType<typeof decideDurability>;
+    try {
+      durability = decideDurability(settings, brokers.length);
+    } catch (error) {
+      // A broker down leaves the existing topics to publish to: only creating one with fewer copies
+      // than configured is refused, never publishing to topics that are already there.
+      const names = wantedTopics(settings, 1, 1).map((t) => t.name);
+      if (error instanceof TopicDurabilityError && names.every((name) => existing.has(name))) return [];
+      throw error;
+    }
     durability.warnings.forEach(warn);
     const wanted = wantedTopics(settings, durability.replicationFactor, durability.minInsyncReplicas);
-    const existing = new Set(await admin.listTopics());
     const missing = wanted.filter((t) => !existing.has(t.name));
     const present = wanted.filter((t) => existing.has(t.name));
     if (present.length > 0) {

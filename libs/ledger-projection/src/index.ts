@@ -8,3 +8,4 @@ export {
   foldResources,
 } from './ledger-views';
 export { LedgerProjection, type LedgerProjectionOptions, READ_MODEL_TABLES } from './ledger.projection';
+export { type TransferDocStatus, foldTransferDoc, transferStateDoc } from './transfer-views';

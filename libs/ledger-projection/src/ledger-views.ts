@@ -229,6 +229,8 @@ function chargingActivity(event: ResourceEvent): Doc | undefined {
         reservation: d.reservationId === undefined ? undefined : { id: d.reservationId },
       };
     }
+    case 'TransferDeclined':
+      return { type: 'transferDeclined', action: { id: (data as { transferId: string }).transferId } };
     default: {
       const leg = TRANSFER_ACTIVITY[event.type];
       if (!leg) return undefined;

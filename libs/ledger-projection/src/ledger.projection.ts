@@ -1,11 +1,19 @@
 import { LRUCache } from 'lru-cache';
+import { type TransferEvent, isTransferEvent } from '@ledger/domain';
 import type { RecordedEvent } from '@ledger/event-store';
 import { type OutboxEntry, outboxEntry } from '@ledger/outbox';
 import type { Projection, ProjectionContext, ProjectionWrite } from '@ledger/projection';
 import { Doc, foldEvent } from './ledger-views';
+import { foldTransferDoc } from './transfer-views';
 
 /** Every versioned table of the ledger read model; a version's rows are those with its model_version. */
-export const READ_MODEL_TABLES = ['rm_buckets', 'rm_topups', 'rm_adjustments', 'rm_balance_activity'] as const;
+export const READ_MODEL_TABLES = [
+  'rm_buckets',
+  'rm_topups',
+  'rm_adjustments',
+  'rm_balance_activity',
+  'rm_transfers',
+] as const;
 
 interface Row {
   id: string;
@@ -52,7 +60,78 @@ export class LedgerProjection implements Projection {
 
   constructor(private readonly options: LedgerProjectionOptions) {}
 
-  async apply(events: RecordedEvent[], ctx: ProjectionContext): Promise<ProjectionWrite> {
+  /**
+   * Transfer streams are folded into rm_transfers and the bucket streams as before; both go in one
+   * call (the 13-argument ledger_project_batch of migrations/0008, which wraps 0003's), so the
+   * checkpoint and every row still commit together.
+   */
+  async apply(all: RecordedEvent[], ctx: ProjectionContext): Promise<ProjectionWrite> {
+    const events = all.filter((e) => !isTransferEvent(e));
+    const transfers = await this.transferRows(
+      all.filter((e) => isTransferEvent(e)),
+      ctx,
+    );
+    const write = await this.applyBuckets(events, ctx);
+    return { fn: 'ledger_project_batch', args: [...write.args, JSON.stringify(transfers)] };
+  }
+
+  /** The rows of the transfers the batch touches, each folded from its row (if any) and its events. */
+  private async transferRows(events: RecordedEvent[], ctx: ProjectionContext): Promise<object[]> {
+    if (events.length === 0) return [];
+    const idOf = (e: RecordedEvent) => (e.data as { transferId: string }).transferId;
+    const rows = await this.loadTransfers(ctx, existing(events, idOf, 'TransferRequested'));
+    const touched = new Set<string>();
+    for (const event of events) {
+      const id = idOf(event);
+      const current = rows.get(id);
+      if (current && current.revision >= event.revision) continue;
+      const doc = foldTransferDoc(current?.doc, { type: event.type, data: event.data } as TransferEvent);
+      if (!doc) continue;
+      const at = event.metadata.recordedAt;
+      rows.set(id, {
+        id,
+        revision: event.revision,
+        doc,
+        deleted: false,
+        createdAt: current?.createdAt ?? at,
+        updatedAt: at,
+      });
+      touched.add(id);
+    }
+    return [...touched].map((id) => {
+      const r = rows.get(id) as Row;
+      return { id, revision: r.revision.toString(), doc: r.doc, createdAt: r.createdAt, updatedAt: r.updatedAt };
+    });
+  }
+
+  private async loadTransfers(ctx: ProjectionContext, ids: string[]): Promise<Map<string, Row>> {
+    const found = new Map<string, Row>();
+    if (ids.length === 0) return found;
+    const { rows } = await ctx.client.query<{
+      id: string;
+      revision: string;
+      doc: Doc;
+      created_at: Date;
+      updated_at: Date;
+    }>({
+      name: 'ledger-projection/load-rm_transfers',
+      text: 'SELECT id, revision, doc, created_at, updated_at FROM rm_transfers WHERE model_version = $1 AND id = ANY($2)',
+      values: [ctx.modelVersion, ids],
+    });
+    for (const r of rows) {
+      found.set(r.id, {
+        id: r.id,
+        revision: BigInt(r.revision),
+        doc: r.doc,
+        deleted: false,
+        createdAt: r.created_at.toISOString(),
+        updatedAt: r.updated_at.toISOString(),
+      });
+    }
+    return found;
+  }
+
+  private async applyBuckets(events: RecordedEvent[], ctx: ProjectionContext): Promise<ProjectionWrite> {
     const memory = this.memoryOf(ctx);
     const bucketOf = (e: RecordedEvent) => (e.data as { bucketId: string }).bucketId;
     const buckets = await this.load(ctx, memory.buckets, 'rm_buckets', existing(events, bucketOf, 'BucketOpened'));

@@ -36,6 +36,10 @@ const FILL: Record<ResourceKind, string> = {
   activity: `INSERT INTO rm_balance_activity (model_version, id, bucket_id, revision, doc, occurred_at, commit_pos, prepare_pos)
     SELECT 1, 'e-' || g, 'b-1', g, jsonb_build_object('id', 'e-' || g), now(), (g * 7919) % ${ROWS}, g
     FROM generate_series(1, ${ROWS}) g`,
+  transfer: `INSERT INTO rm_transfers (model_version, id, revision, status, doc, created_at, updated_at)
+    SELECT 1, 'x-' || g, g, 'completed', jsonb_build_object('id', 'x-' || g),
+           now() - (((g * 7919) % ${ROWS}) || ' s')::interval, now()
+    FROM generate_series(1, ${ROWS}) g`,
 };
 
 const INDEX: Record<ResourceKind, string> = {
@@ -43,6 +47,7 @@ const INDEX: Record<ResourceKind, string> = {
   topup: 'rm_topups_created',
   adjustment: 'rm_adjustments_created',
   activity: 'rm_balance_activity_order',
+  transfer: 'rm_transfers_created',
 };
 
 describe('read-model lists at scale', () => {
@@ -61,7 +66,7 @@ describe('read-model lists at scale', () => {
   beforeAll(async () => {
     db = await createTestDatabase();
     for (const sql of Object.values(FILL)) await db.pool.query(sql);
-    await db.pool.query('ANALYZE rm_buckets, rm_topups, rm_adjustments, rm_balance_activity');
+    await db.pool.query('ANALYZE rm_buckets, rm_topups, rm_adjustments, rm_balance_activity, rm_transfers');
     queries = new ReadModelQueries(db.pool);
   });
   afterAll(() => db.drop());

@@ -1,6 +1,6 @@
 import { Pool } from 'pg';
 
-export type ResourceKind = 'bucket' | 'topup' | 'adjustment' | 'activity';
+export type ResourceKind = 'bucket' | 'topup' | 'adjustment' | 'activity' | 'transfer';
 
 /**
  * Each list's default order, served by an index so a page costs `offset + limit` index entries
@@ -13,6 +13,7 @@ const TABLES: Record<ResourceKind, { table: string; order: string }> = {
   topup: { table: 'rm_topups', order: 'created_at DESC, id' },
   adjustment: { table: 'rm_adjustments', order: 'created_at DESC, id' },
   activity: { table: 'rm_balance_activity', order: 'commit_pos DESC, prepare_pos DESC' },
+  transfer: { table: 'rm_transfers', order: 'created_at DESC, id' },
 };
 
 export interface AttributeFilter {
@@ -102,6 +103,17 @@ export class ReadModelQueries {
       "SELECT current_version AS v FROM read_model_versions WHERE name = 'ledger'",
     );
     return rows[0].v;
+  }
+
+  /** Transfers not final whose last step is older than `quietMs` (rm_transfers_pending, migrations/0008). */
+  async pendingTransferIds(quietMs: number, limit: number): Promise<string[]> {
+    const { rows } = await this.pool.query<{ id: string }>(
+      `SELECT id FROM rm_transfers WHERE model_version = (${VERSION}) AND status NOT IN ('completed', 'failed')
+          AND updated_at < clock_timestamp() - make_interval(secs => $1::double precision / 1000)
+        ORDER BY updated_at LIMIT $2`,
+      [quietMs, limit],
+    );
+    return rows.map((r) => r.id);
   }
 
   async get<T>(kind: ResourceKind, id: string): Promise<T | undefined> {

@@ -14,6 +14,7 @@ const PATHS: Record<ResourceKind, string> = {
   topup: 'balanceTopup',
   adjustment: 'balanceAdjustment',
   activity: 'balanceActivity',
+  transfer: 'balanceTransfer',
 };
 
 /**
@@ -43,7 +44,7 @@ export class V2Presenter {
       // A bucket past its end date reads as expired before any job records it.
       shaped.status = bucketStatusAt(doc.status as BucketStatus, doc.validFor as TimePeriod, now.toISOString());
     }
-    for (const ref of ['bucket', 'bucketBalance'] as const) {
+    for (const ref of ['bucket', 'bucketBalance', 'receiverBucket'] as const) {
       const target = shaped[ref] as { id?: string } | undefined;
       if (target?.id) shaped[ref] = { ...target, href: this.href('bucket', target.id) };
     }

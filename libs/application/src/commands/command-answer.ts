@@ -2,7 +2,7 @@ import { type Doc, foldResources } from '@ledger/ledger-projection';
 import type { ResourceKind } from '@ledger/read-model';
 import type { CommandOutcome } from './command-context';
 
-export type CreatedKind = Exclude<ResourceKind, 'activity'>;
+export type CreatedKind = Exclude<ResourceKind, 'activity' | 'transfer'>;
 
 /**
  * The document of the resource a command created, folded from the command's own events with the

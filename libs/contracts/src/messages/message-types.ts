@@ -53,7 +53,8 @@ export type LedgerEventType =
   | 'BalanceDeducted'
   | 'BalanceTransferredOut'
   | 'BalanceTransferredIn'
-  | 'TransferRefunded';
+  | 'TransferRefunded'
+  | 'TransferDeclined';
 
 /** The balance activity row an event produced; signed amounts (a debit or a reversal is negative). */
 export type BalanceActivity<Amount = number> = {
@@ -74,7 +75,8 @@ export type BalanceActivity<Amount = number> = {
     | 'deduction'
     | 'transferOut'
     | 'transferIn'
-    | 'transferRefund';
+    | 'transferRefund'
+    | 'transferDeclined';
   bucketBalance: { id: string };
   action?: { id: string };
   product?: IdentifiedRef;

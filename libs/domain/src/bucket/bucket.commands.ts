@@ -153,6 +153,12 @@ export type TransferIn = Command<
   { readonly bucketId: string; readonly transferId: string; readonly amount: Quantity }
 >;
 export type RefundTransfer = Command<'RefundTransfer', { readonly bucketId: string; readonly transferId: string }>;
+/**
+ * The target's word that a transfer will never be credited here, taken before the source is
+ * refunded: the target's stream orders it against TransferIn, so a credit and a refund of one
+ * transfer can never both happen, however drivers race.
+ */
+export type DeclineTransfer = Command<'DeclineTransfer', { readonly bucketId: string; readonly transferId: string }>;
 /** Sent by the expiry scheduler: releases a reservation whose expiresAt has passed, and nothing else. */
 export type ExpireReservation = Command<
   'ExpireReservation',
@@ -174,4 +180,5 @@ export type BucketCommand =
   | ExpireReservation
   | TransferOut
   | TransferIn
-  | RefundTransfer;
+  | RefundTransfer
+  | DeclineTransfer;

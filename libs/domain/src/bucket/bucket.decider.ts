@@ -10,7 +10,7 @@ import { deductBalance } from './deduct-balance.decision';
 import { openBucket } from './open-bucket.decision';
 import { expireReservation, extendReservation, reserveBalance, unreserveBalance } from './reservation.decision';
 import { topupBalance } from './topup-balance.decision';
-import { refundTransfer, transferIn, transferOut } from './transfer-balance.decision';
+import { declineTransfer, refundTransfer, transferIn, transferOut } from './transfer-balance.decision';
 import { cancelTopup, confirmTopup } from './topup-lifecycle.decision';
 
 /**
@@ -51,6 +51,8 @@ export function decide(state: BucketState, command: BucketCommand): BucketEvent[
       return transferIn(state, command, time);
     case 'RefundTransfer':
       return refundTransfer(state, command, time);
+    case 'DeclineTransfer':
+      return declineTransfer(state, command, time);
     default: {
       const unexpected: never = command;
       throw new Error(`unknown bucket command ${(unexpected as { type: string }).type}`);

@@ -159,6 +159,12 @@ export interface BalanceTransferData extends Movement {
   readonly at: string;
 }
 
+export interface TransferDeclinedData {
+  readonly bucketId: string;
+  readonly transferId: string;
+  readonly at: string;
+}
+
 export interface BucketDeletedData {
   readonly bucketId: string;
   readonly deletedAt: string;

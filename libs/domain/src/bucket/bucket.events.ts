@@ -6,6 +6,7 @@ import type {
   BalanceTransferData,
   BalanceUnreservedData,
   ReservationExtendedData,
+  TransferDeclinedData,
   BucketDeletedData,
   BucketOpenedData,
   BucketStatusChangedData,
@@ -39,6 +40,7 @@ export type BalanceDeducted = Event<'BalanceDeducted', BalanceDeductedData>;
 export type BalanceTransferredOut = Event<'BalanceTransferredOut', BalanceTransferData>;
 export type BalanceTransferredIn = Event<'BalanceTransferredIn', BalanceTransferData>;
 export type TransferRefunded = Event<'TransferRefunded', BalanceTransferData>;
+export type TransferDeclined = Event<'TransferDeclined', TransferDeclinedData>;
 
 export type BucketEvent =
   | BucketOpened
@@ -54,7 +56,8 @@ export type BucketEvent =
   | BalanceDeducted
   | BalanceTransferredOut
   | BalanceTransferredIn
-  | TransferRefunded;
+  | TransferRefunded
+  | TransferDeclined;
 
 export type BucketEventType = BucketEvent['type'];
 export type BucketEventOf<T extends BucketEventType> = Extract<BucketEvent, { type: T }>;
@@ -75,6 +78,7 @@ export const BUCKET_EVENT_TYPES: readonly BucketEventType[] = [
   'BalanceTransferredOut',
   'BalanceTransferredIn',
   'TransferRefunded',
+  'TransferDeclined',
 ];
 
 /**

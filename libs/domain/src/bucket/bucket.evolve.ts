@@ -73,6 +73,13 @@ function apply(state: BucketState, event: BucketEvent, owned: boolean): BucketSt
         return { ...withBalance(b, amountAfter), transfersOut: out.set(transferId, facts) };
       });
     }
+    case 'TransferDeclined': {
+      const { transferId } = event.data;
+      return onLive(state, (b) => {
+        const ids = owned ? (b.transfersDeclined as Set<string>) : new Set(b.transfersDeclined);
+        return { ...b, transfersDeclined: ids.add(transferId) };
+      });
+    }
     case 'BalanceTransferredIn': {
       const { transferId, amountAfter } = event.data;
       return onLive(state, (b) => {
@@ -102,6 +109,7 @@ function opened(data: BucketOpenedData): LiveBucket {
     deductionIds: new Set(),
     transfersOut: new Map(),
     transfersIn: new Set(),
+    transfersDeclined: new Set(),
   };
 }
 

@@ -54,6 +54,8 @@ export interface LiveBucket {
   readonly transfersOut: ReadonlyMap<string, { readonly amount: bigint; readonly refunded: boolean }>;
   /** Transfers credited to this bucket. */
   readonly transfersIn: ReadonlySet<string>;
+  /** Transfers this bucket declined: never to be credited here. */
+  readonly transfersDeclined: ReadonlySet<string>;
 }
 
 export type BucketState = NoBucket | LiveBucket | DeletedBucket;

@@ -1,10 +1,11 @@
 import { checkedAmount } from '../amount/decimal';
 import { type Quantity, parseUnits, toQuantityData } from '../amount/quantity';
 import { domainError } from '../domain-error';
-import type { RefundTransfer, TransferIn, TransferOut } from './bucket.commands';
+import type { DeclineTransfer, RefundTransfer, TransferIn, TransferOut } from './bucket.commands';
 import {
   type BalanceTransferredIn,
   type BalanceTransferredOut,
+  type TransferDeclined,
   type TransferRefunded,
   bucketEvent,
 } from './bucket.events';
@@ -40,6 +41,9 @@ export function transferIn(state: BucketState, command: TransferIn, time: Decisi
   positive(amount);
   const bucket = requireLive(state, bucketId);
   if (bucket.transfersIn.has(transferId)) return [];
+  if (bucket.transfersDeclined.has(transferId)) {
+    throw domainError('TRANSFER.DECLINED', `bucket ${bucketId} declined transfer ${transferId}`, 'transferId');
+  }
   assertUsable(bucket, time);
   assertUnits(bucket, amount.units);
   const move = moveBalance(bucket, amount.amount, amount.units);
@@ -82,6 +86,24 @@ export function refundTransfer(state: BucketState, command: RefundTransfer, time
       at: time.now,
     }),
   ];
+}
+
+/**
+ * Declines a transfer this bucket has not credited, whatever its status (it moves no money), so
+ * the source may be refunded; one it has credited is refused, and the process records the credit.
+ */
+export function declineTransfer(state: BucketState, command: DeclineTransfer, time: DecisionTime): TransferDeclined[] {
+  const { bucketId, transferId } = command.data;
+  const bucket = requireLive(state, bucketId);
+  if (bucket.transfersIn.has(transferId)) {
+    throw domainError(
+      'TRANSFER.ALREADY_CREDITED',
+      `bucket ${bucketId} was credited by transfer ${transferId}`,
+      'transferId',
+    );
+  }
+  if (bucket.transfersDeclined.has(transferId)) return [];
+  return [bucketEvent('TransferDeclined', { bucketId, transferId, at: time.now })];
 }
 
 function positive(quantity: Quantity): void {

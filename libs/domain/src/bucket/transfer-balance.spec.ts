@@ -17,6 +17,12 @@ const refund: BucketCommand = {
   data: { bucketId: BUCKET_ID, transferId: 'x-1' },
   metadata: meta(),
 };
+const decline: BucketCommand = {
+  type: 'DeclineTransfer',
+  data: { bucketId: BUCKET_ID, transferId: 'x-1' },
+  metadata: meta(),
+};
+const declined = bucketEvent('TransferDeclined', { bucketId: BUCKET_ID, transferId: 'x-1', at: NOW });
 const leg = (
   type: 'BalanceTransferredOut' | 'BalanceTransferredIn' | 'TransferRefunded',
   amount: string,
@@ -77,6 +83,33 @@ describe('the bucket side of a transfer', () => {
         .given([...history, statusChanged('suspended', 'active')])
         .when(refund)
         .then([leg('TransferRefunded', '30', '70', '100')]);
+    });
+  });
+
+  describe('when the target is asked to decline transfer x-1 before the source is refunded', () => {
+    it('declines one it has not credited, whatever its status, and once', () => {
+      spec
+        .given([opened('100'), statusChanged('suspended', 'active')])
+        .when(decline)
+        .then([declined]);
+      spec
+        .given([opened('100'), declined])
+        .when(decline)
+        .thenNothingHappens();
+    });
+
+    it('never credits a declined transfer afterwards', () => {
+      spec
+        .given([opened('100'), declined])
+        .when(into('30'))
+        .thenThrows('TRANSFER.DECLINED', 'transferId');
+    });
+
+    it('refuses to decline one it has credited: the process records the credit instead', () => {
+      spec
+        .given([opened('100'), leg('BalanceTransferredIn', '30', '100', '130')])
+        .when(decline)
+        .thenThrows('TRANSFER.ALREADY_CREDITED', 'transferId');
     });
   });
 

@@ -85,5 +85,6 @@ export function CHARGING(bucketId: string): BucketCommand[] {
     command('TransferOut', { bucketId, transferId: 'x-1', amount: qty('10') }),
     command('RefundTransfer', { bucketId, transferId: 'x-1' }),
     command('TransferIn', { bucketId, transferId: 'x-2', amount: qty('5') }),
+    command('DeclineTransfer', { bucketId, transferId: 'x-3' }),
   ];
 }
