@@ -52,8 +52,10 @@ async function freePortRange(count: number): Promise<number> {
       server.once('error', () => resolve(false));
       server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
     });
+  // Below Linux's ephemeral range (32768 and up), where outgoing connections of the other tests
+  // running beside this one cannot take a port between this check and the brokers' bind.
   for (let attempt = 0; attempt < 50; attempt++) {
-    const base = 20_000 + Math.floor(Math.random() * 30_000);
+    const base = 20_000 + Math.floor(Math.random() * 12_000);
     let ok = true;
     for (let p = base; ok && p < base + count; p++) ok = await free(p);
     if (ok) return base;
@@ -156,10 +158,20 @@ describe('the leader of the ledger topics SIGKILLed in a 3-broker cluster while 
     const t0 = Date.now();
     // eslint-disable-next-line no-console
     console.log(`kafka-leader-kill: FAULT_SEED=${SEED}, cluster dir ${clusterDir}`);
-    basePort = await freePortRange(6);
     clusterStarted = true; // from here on afterAll stops it, whatever happens next
     process.once('exit', killClusterNow);
-    await cluster('start');
+    // A port found free can still be taken before the broker binds it: start again elsewhere.
+    for (let attempt = 1; ; attempt++) {
+      basePort = await freePortRange(6);
+      try {
+        await cluster('start');
+        break;
+      } catch (error) {
+        if (attempt >= 3 || !String(error).includes('Address already in use')) throw error;
+        await cluster('stop').catch(() => undefined);
+        for (const n of [1, 2, 3]) rmSync(join(clusterDir, `node-${n}`), { recursive: true, force: true });
+      }
+    }
     timings.clusterStartMs = Date.now() - t0;
     const brokers = [0, 2, 4].map((d) => `127.0.0.1:${basePort + d}`);
     kafka = createKafka({ brokers, clientId: `fault-leader-kill-${randomUUID().slice(0, 8)}` });
