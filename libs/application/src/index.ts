@@ -24,7 +24,8 @@ export {
   MAX_ATTEMPTS,
 } from './commands/bucket-command.handler';
 export { type CreatedKind, createdId, createdResource } from './commands/command-answer';
-export { LedgerCommands, type LedgerCommandsOptions, type ReadYourWrites } from './commands/ledger-commands';
+export { LedgerCommands, type LedgerCommandsOptions } from './commands/ledger-commands';
+export type { ReadYourWrites } from './ports/read-your-writes.port';
 export { KeyedQueue } from './commands/keyed-queue';
 export { type RequestJson, requestJson } from './commands/request-json';
 export { LedgerQueries } from './queries/ledger-queries';

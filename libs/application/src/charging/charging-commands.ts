@@ -13,8 +13,8 @@ import type { EventStore } from '@ledger/event-store';
 import type { Doc } from '@ledger/ledger-projection';
 import type { BucketCommandHandler } from '../commands/bucket-command.handler';
 import type { CommandContext, CommandOutcome } from '../commands/command-context';
-import type { ReadYourWrites } from '../commands/ledger-commands';
-import { fingerprint } from '../commands/idempotency';
+import type { ReadYourWrites } from '../ports/read-your-writes.port';
+import { commandIdentity, commandMetadata, settle } from '../commands/command-identity';
 import type { Clock } from '../ports/clock.port';
 import type { IdGenerator } from '../ports/id-generator.port';
 import { deductionFromEvents, reservationFromEvents, reservationFromState } from './charging-answer';
@@ -125,9 +125,7 @@ export class ChargingCommands {
   }
 
   private metadata(operation: string, ctx: CommandContext): CommandMetadata {
-    const client = encodeURIComponent(ctx.actor.clientId);
-    const commandId = ctx.idempotencyKey && `${client}:${operation}:${ctx.idempotencyKey}`;
-    return { now: this.options.clock.now().toISOString(), correlationId: ctx.correlationId, commandId };
+    return commandMetadata(this.options.clock, operation, ctx);
   }
 
   private run(
@@ -137,17 +135,11 @@ export class ChargingCommands {
     body: unknown,
     ctx: CommandContext,
   ): Promise<CommandOutcome> {
-    return this.options.handler.handle(bucketId, command, {
-      commandId: command.metadata.commandId,
-      fingerprint: ctx.idempotencyKey ? fingerprint(operation, body) : undefined,
-      correlationId: ctx.correlationId,
-      actor: { subject: ctx.actor.subject, clientId: ctx.actor.clientId, roles: [...ctx.actor.roles] },
-    });
+    return this.options.handler.handle(bucketId, command, commandIdentity(operation, command, body, ctx));
   }
 
   private async settle(outcome: CommandOutcome): Promise<void> {
-    const { readYourWrites, readYourWritesTimeoutMs } = this.options;
-    if (outcome.position) await readYourWrites.waitFor(outcome.position, readYourWritesTimeoutMs);
+    await settle(this.options.readYourWrites, this.options.readYourWritesTimeoutMs, outcome);
   }
 }
 

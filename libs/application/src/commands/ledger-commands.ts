@@ -1,7 +1,7 @@
 import { type BucketCommand, type CommandMetadata, domainError } from '@ledger/domain';
-import type { Position } from '@ledger/event-store';
 import type { Doc } from '@ledger/ledger-projection';
 import type { Clock } from '../ports/clock.port';
+import type { ReadYourWrites } from '../ports/read-your-writes.port';
 import type { IdGenerator } from '../ports/id-generator.port';
 import type { LedgerQueries } from '../queries/ledger-queries';
 import type { BucketCommandHandler } from './bucket-command.handler';
@@ -10,12 +10,7 @@ import type { CommandContext, CommandOutcome } from './command-context';
 import type { AdjustBalanceInput, OpenBucketInput, TopupBalanceInput, TopupStatusInput } from './command-inputs';
 import { adjustBalanceCommand, openBucketCommand, topupBalanceCommand } from './command-mappers';
 import { keyedBucketId, targetBucket } from './bucket-targeting';
-import { fingerprint } from './idempotency';
-
-/** Waits until the serving read model shows a position (bounded); true if it got there in time. */
-export interface ReadYourWrites {
-  waitFor(position: Position, timeoutMs: number): Promise<boolean>;
-}
+import { commandIdentity, commandMetadata, settle } from './command-identity';
 
 export interface LedgerCommandsOptions {
   handler: BucketCommandHandler;
@@ -77,15 +72,8 @@ export class LedgerCommands {
     return this.options.queries.find('topup', topupId);
   }
 
-  /**
-   * Keys are scoped per client: two clients that pick the same Idempotency-Key each get their own
-   * effect, and one never receives the other's outcome. The client id is percent-encoded so that a
-   * colon in it cannot make one client's scope look like another's.
-   */
   private metadata(operation: string, ctx: CommandContext): CommandMetadata {
-    const client = encodeURIComponent(ctx.actor.clientId);
-    const commandId = ctx.idempotencyKey && `${client}:${operation}:${ctx.idempotencyKey}`;
-    return { now: this.options.clock.now().toISOString(), correlationId: ctx.correlationId, commandId };
+    return commandMetadata(this.options.clock, operation, ctx);
   }
 
   private run(
@@ -95,17 +83,11 @@ export class LedgerCommands {
     body: unknown,
     ctx: CommandContext,
   ): Promise<CommandOutcome> {
-    return this.options.handler.handle(bucketId, command, {
-      commandId: command.metadata.commandId,
-      fingerprint: ctx.idempotencyKey ? fingerprint(operation, body) : undefined,
-      correlationId: ctx.correlationId,
-      actor: { subject: ctx.actor.subject, clientId: ctx.actor.clientId, roles: [...ctx.actor.roles] },
-    });
+    return this.options.handler.handle(bucketId, command, commandIdentity(operation, command, body, ctx));
   }
 
   private async settle(outcome: CommandOutcome): Promise<boolean> {
-    const { readYourWrites, readYourWritesTimeoutMs } = this.options;
-    return outcome.position ? readYourWrites.waitFor(outcome.position, readYourWritesTimeoutMs) : true;
+    return settle(this.options.readYourWrites, this.options.readYourWritesTimeoutMs, outcome);
   }
 
   /**

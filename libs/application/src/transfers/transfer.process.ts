@@ -11,7 +11,7 @@ import type { EventActor } from '@ledger/event-store';
 import type { BucketCommandHandler } from '../commands/bucket-command.handler';
 import { keyedBucketId } from '../commands/bucket-targeting';
 import type { CommandContext, CommandIdentity } from '../commands/command-context';
-import type { ReadYourWrites } from '../commands/ledger-commands';
+import type { ReadYourWrites } from '../ports/read-your-writes.port';
 import { fingerprint } from '../commands/idempotency';
 import { KeyedQueue } from '../commands/keyed-queue';
 import type { Clock } from '../ports/clock.port';
