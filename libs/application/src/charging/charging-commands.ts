@@ -13,10 +13,8 @@ import type { EventStore } from '@ledger/event-store';
 import type { Doc } from '@ledger/ledger-projection';
 import type { BucketCommandHandler } from '../commands/bucket-command.handler';
 import type { CommandContext, CommandOutcome } from '../commands/command-context';
-import type { ReadYourWrites } from '../ports/read-your-writes.port';
-import { commandIdentity, commandMetadata, settle } from '../commands/command-identity';
+import { type BucketUseCaseOptions, commandIdentity, commandMetadata, settle } from '../commands/command-identity';
 import type { Clock } from '../ports/clock.port';
-import type { IdGenerator } from '../ports/id-generator.port';
 import { deductionFromEvents, reservationFromEvents, reservationFromState } from './charging-answer';
 import type {
   DeductBalanceInput,
@@ -34,14 +32,9 @@ import {
 /** Namespace of the reservation and deduction ids derived from a keyed command's id. */
 const KEYED_CHARGE_NAMESPACE = '0f6c2d1e-8b4a-4e37-9c52-7a1d3e5b9f60';
 
-export interface ChargingCommandsOptions {
-  handler: BucketCommandHandler;
+export interface ChargingCommandsOptions extends BucketUseCaseOptions {
   /** Reservations are read from the bucket's stream, not from the read model. */
   store: EventStore;
-  readYourWrites: ReadYourWrites;
-  readYourWritesTimeoutMs: number;
-  clock: Clock;
-  ids: IdGenerator;
   reservationDefaultTtlSeconds: number;
 }
 

@@ -1,8 +1,19 @@
 import type { BucketCommand, CommandMetadata } from '@ledger/domain';
 import type { Clock } from '../ports/clock.port';
+import type { IdGenerator } from '../ports/id-generator.port';
+import type { BucketCommandHandler } from './bucket-command.handler';
 import type { CommandContext, CommandIdentity, CommandOutcome } from './command-context';
 import { fingerprint } from './idempotency';
 import type { ReadYourWrites } from '../ports/read-your-writes.port';
+
+/** What every bucket use case is built with: the handler, read-your-writes, the clock and ids. */
+export interface BucketUseCaseOptions {
+  handler: BucketCommandHandler;
+  readYourWrites: ReadYourWrites;
+  readYourWritesTimeoutMs: number;
+  clock: Clock;
+  ids: IdGenerator;
+}
 
 /**
  * The metadata every use case stamps on its command. Keys are scoped per client: two clients

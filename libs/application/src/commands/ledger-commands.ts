@@ -1,24 +1,15 @@
 import { type BucketCommand, type CommandMetadata, domainError } from '@ledger/domain';
 import type { Doc } from '@ledger/ledger-projection';
-import type { Clock } from '../ports/clock.port';
-import type { ReadYourWrites } from '../ports/read-your-writes.port';
-import type { IdGenerator } from '../ports/id-generator.port';
 import type { LedgerQueries } from '../queries/ledger-queries';
-import type { BucketCommandHandler } from './bucket-command.handler';
 import { type CreatedKind, createdId, createdResource } from './command-answer';
 import type { CommandContext, CommandOutcome } from './command-context';
 import type { AdjustBalanceInput, OpenBucketInput, TopupBalanceInput, TopupStatusInput } from './command-inputs';
 import { adjustBalanceCommand, openBucketCommand, topupBalanceCommand } from './command-mappers';
 import { keyedBucketId, targetBucket } from './bucket-targeting';
-import { commandIdentity, commandMetadata, settle } from './command-identity';
+import { type BucketUseCaseOptions, commandIdentity, commandMetadata, settle } from './command-identity';
 
-export interface LedgerCommandsOptions {
-  handler: BucketCommandHandler;
+export interface LedgerCommandsOptions extends BucketUseCaseOptions {
   queries: LedgerQueries;
-  readYourWrites: ReadYourWrites;
-  readYourWritesTimeoutMs: number;
-  clock: Clock;
-  ids: IdGenerator;
 }
 
 /**
